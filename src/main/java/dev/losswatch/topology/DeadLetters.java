@@ -1,0 +1,86 @@
+package dev.losswatch.topology;
+
+import dev.losswatch.events.DlqReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+
+/**
+ * The dead-letter topic's record format, shared by Kafka Streams' exception handlers and by the processors
+ * that reject records themselves (orphan labels). A dead letter keeps the original key and value bytes and
+ * the original headers, and adds headers naming the reason, a sentence of detail and the record's origin.
+ */
+public final class DeadLetters {
+    public static final String REASON_HEADER = "losswatch.dlq.reason";
+    public static final String DETAIL_HEADER = "losswatch.dlq.detail";
+    public static final String SOURCE_TOPIC_HEADER = "losswatch.source.topic";
+    public static final String SOURCE_PARTITION_HEADER = "losswatch.source.partition";
+    public static final String SOURCE_OFFSET_HEADER = "losswatch.source.offset";
+
+    /** Config key under which the application hands its MeterRegistry to the handlers Kafka Streams creates. */
+    public static final String METER_REGISTRY_CONFIG = "losswatch.meter.registry";
+
+    private final String topic;
+    private final Map<DlqReason, Counter> counters = new EnumMap<>(DlqReason.class);
+
+    private DeadLetters(String topic, MeterRegistry registry) {
+        this.topic = topic;
+        for (DlqReason reason : DlqReason.values()) {
+            counters.put(reason, Counter.builder("losswatch.dlq")
+                    .description("Records sent to the dead-letter topic, by reason")
+                    .tag("reason", reason.name())
+                    .register(registry));
+        }
+    }
+
+    /** Reads the dead-letter topic and meter registry from the configs Kafka Streams passes to a handler. */
+    static DeadLetters fromConfigs(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        if (topic == null || topic.toString().isBlank()) {
+            throw new IllegalStateException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG
+                    + " is not set: losswatch never drops a bad record silently, it needs a dead-letter topic");
+        }
+        Object registry = configs.get(METER_REGISTRY_CONFIG);
+        return new DeadLetters(topic.toString(),
+                registry instanceof MeterRegistry ? (MeterRegistry) registry : Metrics.globalRegistry);
+    }
+
+    ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, byte[] key, byte[] value,
+                                              DlqReason reason, String detail) {
+        counters.get(reason).increment();
+        Headers headers = new RecordHeaders(context.headers() == null ? new RecordHeaders() : context.headers());
+        addHeaders(headers, reason, detail, context.topic(), context.partition(), context.offset());
+        return new ProducerRecord<>(topic, null, context.timestamp(), key, value, headers);
+    }
+
+    /** Adds the losswatch dead-letter headers; a processor that forwards its own dead letters uses this too. */
+    public static Headers addHeaders(Headers headers, DlqReason reason, String detail, String sourceTopic,
+                                     int sourcePartition, long sourceOffset) {
+        headers.remove(REASON_HEADER).remove(DETAIL_HEADER)
+                .remove(SOURCE_TOPIC_HEADER).remove(SOURCE_PARTITION_HEADER).remove(SOURCE_OFFSET_HEADER);
+        headers.add(REASON_HEADER, utf8(reason.name()));
+        headers.add(DETAIL_HEADER, utf8(detail == null ? "" : detail));
+        if (sourceTopic != null) {
+            headers.add(SOURCE_TOPIC_HEADER, utf8(sourceTopic));
+            headers.add(SOURCE_PARTITION_HEADER, utf8(Integer.toString(sourcePartition)));
+            headers.add(SOURCE_OFFSET_HEADER, utf8(Long.toString(sourceOffset)));
+        }
+        return headers;
+    }
+
+    void count(DlqReason reason) {
+        counters.get(reason).increment();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
