@@ -34,11 +34,16 @@ public final class DeadLetters {
     private DeadLetters(String topic, MeterRegistry registry) {
         this.topic = topic;
         for (DlqReason reason : DlqReason.values()) {
-            counters.put(reason, Counter.builder("losswatch.dlq")
-                    .description("Records sent to the dead-letter topic, by reason")
-                    .tag("reason", reason.name())
-                    .register(registry));
+            counters.put(reason, counter(registry, reason));
         }
+    }
+
+    /** The dead-letter count of one reason; Micrometer returns the same counter to every caller. */
+    static Counter counter(MeterRegistry registry, DlqReason reason) {
+        return Counter.builder("losswatch.dlq")
+                .description("Records sent to the dead-letter topic, by reason")
+                .tag("reason", reason.name())
+                .register(registry);
     }
 
     /** Reads the dead-letter topic and meter registry from the configs Kafka Streams passes to a handler. */
@@ -74,10 +79,6 @@ public final class DeadLetters {
             headers.add(SOURCE_OFFSET_HEADER, utf8(Long.toString(sourceOffset)));
         }
         return headers;
-    }
-
-    void count(DlqReason reason) {
-        counters.get(reason).increment();
     }
 
     private static byte[] utf8(String text) {
