@@ -399,7 +399,7 @@ public final class CrossEntropy {
         return false;
     }
 
-    private static boolean isBinary(OutputType type) {
+    static boolean isBinary(OutputType type) {
         return type == OutputType.BINARY_LOGIT || type == OutputType.BINARY_PROBABILITY;
     }
 
