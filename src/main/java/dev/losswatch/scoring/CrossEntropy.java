@@ -142,45 +142,50 @@ public final class CrossEntropy {
     }
 
     private static boolean checkTarget(OutputType type, int classes, Target target, ScoreResult out) {
-        switch (target.kind()) {
-            case NONE:
-                return out.setInvalid(NO_TARGET,
-                        "the label has no target: none of classIndex, className, distribution, positives is set");
-            case CLASS_INDEX:
-                int k = target.classIndex();
-                if (isMultiLabel(type)) {
-                    return kindMismatch("a class index", type, out);
-                }
-                if (isBinary(type)) {
-                    return k == 0 || k == 1 || out.setInvalid(BINARY_CLASS_NOT_0_OR_1,
-                            "classIndex " + k + " is neither 0 nor 1, the classes of a " + type + " prediction");
-                }
-                return (k >= 0 && k < classes) || out.setInvalid(CLASS_INDEX_OUT_OF_RANGE,
-                        "classIndex " + k + " is out of range for " + classes + " classes");
-            case DISTRIBUTION:
-                if (type != OutputType.LOGITS && type != OutputType.PROBABILITIES) {
-                    return kindMismatch("a distribution", type, out);
-                }
-                if (target.length() != classes) {
-                    return out.setInvalid(DISTRIBUTION_LENGTH, "distribution has " + target.length()
-                            + " entries but the prediction has " + classes + " scores");
-                }
-                return checkDistribution(target.distribution(), classes, out);
-            case POSITIVES:
-                if (!isMultiLabel(type)) {
-                    return kindMismatch("a positives", type, out);
-                }
-                int[] positives = target.positives();
-                for (int i = 0; i < target.length(); i++) {
-                    if (positives[i] < 0 || positives[i] >= classes) {
-                        return out.setInvalid(POSITIVE_OUT_OF_RANGE, "positives[" + i + "] = " + positives[i]
-                                + " is out of range for " + classes + " classes");
-                    }
-                }
-                return true;
-            default:
-                throw new AssertionError(target.kind());
+        return switch (target.kind()) {
+            case NONE -> out.setInvalid(NO_TARGET,
+                    "the label has no target: none of classIndex, className, distribution, positives is set");
+            case CLASS_INDEX -> checkClassIndex(type, classes, target.classIndex(), out);
+            case DISTRIBUTION -> checkDistributionTarget(type, classes, target, out);
+            case POSITIVES -> checkPositives(type, classes, target.positives(), target.length(), out);
+        };
+    }
+
+    private static boolean checkClassIndex(OutputType type, int classes, int classIndex, ScoreResult out) {
+        if (isMultiLabel(type)) {
+            return kindMismatch("a class index", type, out);
         }
+        if (isBinary(type)) {
+            return classIndex == 0 || classIndex == 1 || out.setInvalid(BINARY_CLASS_NOT_0_OR_1,
+                    "classIndex " + classIndex + " is neither 0 nor 1, the classes of a " + type + " prediction");
+        }
+        return (classIndex >= 0 && classIndex < classes) || out.setInvalid(CLASS_INDEX_OUT_OF_RANGE,
+                "classIndex " + classIndex + " is out of range for " + classes + " classes");
+    }
+
+    private static boolean checkDistributionTarget(OutputType type, int classes, Target target, ScoreResult out) {
+        if (type != OutputType.LOGITS && type != OutputType.PROBABILITIES) {
+            return kindMismatch("a distribution", type, out);
+        }
+        if (target.length() != classes) {
+            return out.setInvalid(DISTRIBUTION_LENGTH, "distribution has " + target.length()
+                    + " entries but the prediction has " + classes + " scores");
+        }
+        return checkDistribution(target.distribution(), classes, out);
+    }
+
+    private static boolean checkPositives(OutputType type, int classes, int[] positives, int count,
+            ScoreResult out) {
+        if (!isMultiLabel(type)) {
+            return kindMismatch("a positives", type, out);
+        }
+        for (int i = 0; i < count; i++) {
+            if (positives[i] < 0 || positives[i] >= classes) {
+                return out.setInvalid(POSITIVE_OUT_OF_RANGE,
+                        "positives[" + i + "] = " + positives[i] + " is out of range for " + classes + " classes");
+            }
+        }
+        return true;
     }
 
     private static boolean kindMismatch(String targetKind, OutputType type, ScoreResult out) {

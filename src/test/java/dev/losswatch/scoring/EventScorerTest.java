@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -86,10 +87,8 @@ class EventScorerTest {
         }
 
         private void assertRejectsPrediction(Prediction prediction, InvalidKind kind, String reasonFragment) {
-            assertThat(scorer.checkPrediction(prediction, result)).isFalse();
-            assertThat(result.invalidKind()).isEqualTo(kind);
-            assertThat(result.invalidKind().dlqReason()).isEqualTo(DlqReason.INVALID_PREDICTION);
-            assertThat(result.invalidReason()).contains(reasonFragment);
+            assertRejected(scorer.checkPrediction(prediction, result), kind, DlqReason.INVALID_PREDICTION,
+                    reasonFragment);
         }
     }
 
@@ -143,10 +142,7 @@ class EventScorerTest {
         }
 
         private void assertRejectsLabel(Label.Builder label, InvalidKind kind, String reasonFragment) {
-            assertThat(scorer.checkLabel(label.build(), result)).isFalse();
-            assertThat(result.invalidKind()).isEqualTo(kind);
-            assertThat(result.invalidKind().dlqReason()).isEqualTo(DlqReason.INVALID_LABEL);
-            assertThat(result.invalidReason()).contains(reasonFragment);
+            assertRejected(scorer.checkLabel(label.build(), result), kind, DlqReason.INVALID_LABEL, reasonFragment);
         }
     }
 
@@ -254,7 +250,7 @@ class EventScorerTest {
         }
 
         private void assertScoresLikeCore(Prediction prediction, Label label,
-                java.util.function.Consumer<Target> setTarget) {
+                Consumer<Target> setTarget) {
             assertThat(scorer.score(prediction, label, ScoringSettings.DEFAULTS, result)).as("%s", result).isTrue();
             Target target = new Target();
             setTarget.accept(target);
@@ -270,10 +266,8 @@ class EventScorerTest {
 
         private void assertRejectsPair(Prediction prediction, Label.Builder label, InvalidKind kind,
                 String reasonFragment) {
-            assertThat(scorer.score(prediction, label.build(), ScoringSettings.DEFAULTS, result)).isFalse();
-            assertThat(result.invalidKind()).isEqualTo(kind);
-            assertThat(result.invalidKind().dlqReason()).isEqualTo(DlqReason.LABEL_DOES_NOT_FIT);
-            assertThat(result.invalidReason()).contains(reasonFragment);
+            assertRejected(scorer.score(prediction, label.build(), ScoringSettings.DEFAULTS, result), kind,
+                    DlqReason.LABEL_DOES_NOT_FIT, reasonFragment);
         }
     }
 
@@ -362,6 +356,13 @@ class EventScorerTest {
             assertThatThrownBy(() -> EventScorer.toScoredPrediction(prediction, label, result, ScoringSettings.DEFAULTS))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scores[0] is NaN");
         }
+    }
+
+    private void assertRejected(boolean accepted, InvalidKind kind, DlqReason side, String reasonFragment) {
+        assertThat(accepted).isFalse();
+        assertThat(result.invalidKind()).isEqualTo(kind);
+        assertThat(kind.dlqReason()).isEqualTo(side);
+        assertThat(result.invalidReason()).contains(reasonFragment);
     }
 
     @Test
