@@ -293,15 +293,14 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         throw new SchemaRegistryException(status, "HTTP " + status + ": " + excerpt(response.body()), url);
     }
 
+    /** The exception and its causes, each cause only when it adds a different message. */
     private static String describe(IOException e) {
-        StringBuilder description = new StringBuilder();
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (description.length() > 0) {
-                description.append(" <- ");
-            }
-            description.append(cause.getClass().getSimpleName());
-            if (cause.getMessage() != null) {
-                description.append(": ").append(cause.getMessage());
+        StringBuilder description = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
+        String previous = e.getMessage();
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().equals(previous)) {
+                description.append(" <- ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+                previous = cause.getMessage();
             }
         }
         return description.toString();
