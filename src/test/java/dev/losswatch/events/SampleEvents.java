@@ -3,6 +3,9 @@ package dev.losswatch.events;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 
 /** One fully populated record of each event type, every optional field set, at millisecond precision. */
 public final class SampleEvents {
@@ -23,6 +26,29 @@ public final class SampleEvents {
                 .setClassNames(List.of("legit", "fraud", "review"))
                 .setAttributes(Map.of("region", "eu", "device", "ios"))
                 .build();
+    }
+
+    /**
+     * {@link #prediction()} as a producer without our generated classes writes it, with {@code schema} (another
+     * version of Prediction's): plain values, epoch millis, and only the optional fields the schema has.
+     */
+    public static GenericRecord genericPrediction(Schema schema) {
+        Prediction sample = prediction();
+        GenericRecord record = new GenericData.Record(schema);
+        record.put("predictionId", sample.getPredictionId());
+        record.put("modelId", sample.getModelId());
+        record.put("modelVersion", sample.getModelVersion());
+        record.put("timestamp", sample.getTimestamp().toEpochMilli());
+        record.put("outputType", new GenericData.EnumSymbol(schema.getField("outputType").schema(),
+                sample.getOutputType().name()));
+        record.put("scores", sample.getScores());
+        if (schema.getField("classNames") != null) {
+            record.put("classNames", sample.getClassNames());
+        }
+        if (schema.getField("attributes") != null) {
+            record.put("attributes", sample.getAttributes());
+        }
+        return record;
     }
 
     public static Label label() {

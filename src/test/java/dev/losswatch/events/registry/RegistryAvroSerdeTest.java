@@ -6,20 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.losswatch.events.DlqReason;
 import dev.losswatch.events.EventSerdes;
 import dev.losswatch.events.Label;
-import dev.losswatch.events.OutputType;
 import dev.losswatch.events.Prediction;
 import dev.losswatch.events.SampleEvents;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -141,7 +137,7 @@ class RegistryAvroSerdeTest {
         void newerWriterWithAnAddedField() {
             Schema newer = SchemaEdits.withField(Prediction.getClassSchema(),
                     "{\"name\": \"servingRegion\", \"type\": \"string\", \"default\": \"eu-west-1\"}");
-            GenericRecord written = genericPrediction(newer);
+            GenericRecord written = SampleEvents.genericPrediction(newer);
             written.put("servingRegion", "us-east-2");
 
             Prediction read = predictions.deserialize(TOPIC, writeAs(newer, written));
@@ -154,29 +150,12 @@ class RegistryAvroSerdeTest {
         void olderWriterWithoutOptionalFields() {
             Schema older = SchemaEdits.withoutFields(Prediction.getClassSchema(), "classNames", "attributes");
 
-            Prediction read = predictions.deserialize(TOPIC, writeAs(older, genericPrediction(older)));
+            Prediction read = predictions.deserialize(TOPIC, writeAs(older, SampleEvents.genericPrediction(older)));
 
             assertThat(read.getClassNames()).isEmpty();
             assertThat(read.getAttributes()).isEmpty();
             assertThat(read.getScores()).containsExactly(0.7f, 0.2f, 0.1f);
             assertThat(read.getTimestamp()).isEqualTo(SampleEvents.prediction().getTimestamp());
-        }
-
-        /** A prediction as a producer without our generated classes writes it: plain values, epoch millis. */
-        private GenericRecord genericPrediction(Schema schema) {
-            Prediction sample = SampleEvents.prediction();
-            GenericRecord record = new GenericData.Record(schema);
-            record.put("predictionId", sample.getPredictionId());
-            record.put("modelId", sample.getModelId());
-            record.put("modelVersion", sample.getModelVersion());
-            record.put("timestamp", sample.getTimestamp().toEpochMilli());
-            record.put("outputType", new GenericData.EnumSymbol(schema.getField("outputType").schema(), OutputType.PROBABILITIES.name()));
-            record.put("scores", sample.getScores());
-            if (schema.getField("classNames") != null) {
-                record.put("classNames", sample.getClassNames());
-                record.put("attributes", sample.getAttributes());
-            }
-            return record;
         }
     }
 
