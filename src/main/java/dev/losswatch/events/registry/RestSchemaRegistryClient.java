@@ -234,6 +234,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private Answer send(String method, String path, JsonNode body) {
         List<String> failures = new ArrayList<>();
         IOException lastFailure = null;
+        String lastUrl = null;
         int first = lastAnswered.get();
         for (int attempt = 0; attempt < endpoints.size(); attempt++) {
             int index = (first + attempt) % endpoints.size();
@@ -246,6 +247,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             } catch (IOException e) {
                 failures.add(url + " (" + describe(e) + ")");
                 lastFailure = e;
+                lastUrl = url;
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -256,7 +258,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return answer(response, url);
         }
         throw new SchemaRegistryException(SchemaRegistryException.UNREACHABLE,
-                "no registry answered: " + String.join("; ", failures), method + " " + path, lastFailure);
+                method + " " + path + " got no answer from any registry: " + String.join("; ", failures), lastUrl, lastFailure);
     }
 
     private HttpRequest request(String method, String url, JsonNode body, Optional<String> authorization) {

@@ -29,7 +29,7 @@ public class SchemaRegistryException extends RuntimeException {
 
     private static String describe(int errorCode, String registryMessage, String url) {
         if (errorCode == UNREACHABLE) {
-            return "schema registry unreachable for " + url + ": " + registryMessage;
+            return "schema registry unreachable: " + registryMessage;
         }
         return "schema registry error " + errorCode + " at " + url + ": " + registryMessage;
     }
@@ -39,7 +39,7 @@ public class SchemaRegistryException extends RuntimeException {
         return errorCode;
     }
 
-    /** The request's URL, without credentials. */
+    /** The request's URL (the last one tried when none answered), without credentials. */
     public String url() {
         return url;
     }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -43,21 +42,7 @@ class RegistryAvroSerdeTest {
 
     @Test
     void everyEventTypeReadsBackEqualToWhatWasWritten() {
-        assertRoundTrip(serdes.prediction(), "predictions", SampleEvents.prediction());
-        assertRoundTrip(serdes.label(), "labels", SampleEvents.label());
-        assertRoundTrip(serdes.scoredPrediction(), "losswatch.scored", SampleEvents.scoredPrediction());
-        assertRoundTrip(serdes.lossWindow(), "losswatch.windows", SampleEvents.lossWindow());
-        assertRoundTrip(serdes.driftAlert(), "losswatch.alerts", SampleEvents.driftAlert());
-    }
-
-    private <T extends SpecificRecord> void assertRoundTrip(Serde<T> serde, String topic, T event) {
-        byte[] framed = serde.serializer().serialize(topic, event);
-
-        assertThat(framed[0]).isEqualTo(WireFormat.MAGIC_BYTE);
-        RegisteredSchema registered = registry.latestVersion(topic + "-value");
-        assertThat(registered.schema()).isEqualTo(event.getSchema());
-        assertThat(WireFormat.schemaId(topic, framed)).isEqualTo(registered.id());
-        assertThat(serde.deserializer().deserialize(topic, framed)).isEqualTo(event);
+        EventRoundTrips.assertEveryEventTypeReadsBackAsWritten(serdes, registry, "");
     }
 
     @Test
@@ -234,6 +219,23 @@ class RegistryAvroSerdeTest {
 
             assertRejected(framed(id, new byte[] {0}), DlqReason.WRONG_SCHEMA,
                     "schema id " + id + " is string, cannot be read as dev.losswatch.events.Prediction: TYPE_MISMATCH");
+        }
+
+        @Test
+        void anIdHoldingAProtobufSchemaIsTheWrongSchema() throws IOException {
+            try (ScriptedHttpServer protobufRegistry = ScriptedHttpServer.http()) {
+                protobufRegistry.reply("GET", "/schemas/ids/9", 200,
+                        "{\"schemaType\": \"PROTOBUF\", \"schema\": \"syntax = \\\"proto3\\\";\"}");
+                Deserializer<Prediction> overProtobufRegistry = new EventSerdes(
+                        Map.of(SchemaRegistryConfig.URL, protobufRegistry.url())).prediction().deserializer();
+
+                assertThatThrownBy(() -> overProtobufRegistry.deserialize(TOPIC, framed(9, new byte[] {0})))
+                        .isInstanceOfSatisfying(EventDeserializationException.class,
+                                rejected -> assertThat(rejected.reason()).isEqualTo(DlqReason.WRONG_SCHEMA))
+                        .hasMessageContaining("record on topic 'predictions': schema id 9 is not Avro, cannot be read as "
+                                + "dev.losswatch.events.Prediction")
+                        .hasMessageContaining("it is a PROTOBUF schema");
+            }
         }
 
         private void assertRejected(byte[] data, DlqReason reason, String message) {

@@ -214,7 +214,7 @@ class RestSchemaRegistryClientTest {
             assertThatThrownBy(() -> client(Map.of(SchemaRegistryConfig.URL, first + "," + second)).schemaById(7))
                     .isInstanceOfSatisfying(SchemaRegistryException.class,
                             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.UNREACHABLE))
-                    .hasMessageContaining("schema registry unreachable for GET /schemas/ids/7: no registry answered: ")
+                    .hasMessageContaining("schema registry unreachable: GET /schemas/ids/7 got no answer from any registry: ")
                     .hasMessageContaining(first + "/schemas/ids/7 (ConnectException")
                     .hasMessageContaining(second + "/schemas/ids/7 (ConnectException");
         }

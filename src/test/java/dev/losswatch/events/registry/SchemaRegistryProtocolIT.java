@@ -12,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -96,20 +94,7 @@ class SchemaRegistryProtocolIT {
 
     @Test
     void everyEventTypeMakesARoundTripThroughTheRealRegistry() {
-        EventSerdes serdes = new EventSerdes(settings);
-
-        assertRoundTrip(serdes.prediction(), "roundtrip.predictions", SampleEvents.prediction());
-        assertRoundTrip(serdes.label(), "roundtrip.labels", SampleEvents.label());
-        assertRoundTrip(serdes.scoredPrediction(), "roundtrip.scored", SampleEvents.scoredPrediction());
-        assertRoundTrip(serdes.lossWindow(), "roundtrip.windows", SampleEvents.lossWindow());
-        assertRoundTrip(serdes.driftAlert(), "roundtrip.alerts", SampleEvents.driftAlert());
-    }
-
-    private <T extends SpecificRecord> void assertRoundTrip(Serde<T> serde, String topic, T event) {
-        byte[] framed = serde.serializer().serialize(topic, event);
-
-        assertThat(WireFormat.schemaId(topic, framed)).isEqualTo(registry.latestVersion(topic + "-value").id());
-        assertThat(serde.deserializer().deserialize(topic, framed)).isEqualTo(event);
+        EventRoundTrips.assertEveryEventTypeReadsBackAsWritten(new EventSerdes(settings), registry, "roundtrip.");
     }
 
     @Test
