@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -27,11 +28,16 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <T> the generated record class read
  */
 public final class RegistryAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    /**
-     * What a writer id resolves to: a reader, or why that writer's data can never be read as {@code T}.
-     * Both are facts about an immutable id, so both are kept.
-     */
-    private record WriterResolution<T>(String writer, DatumReader<T> reader, String unreadableBecause) {
+    /** What a writer id resolves to. Both outcomes are facts about an immutable id, so both are kept. */
+    private sealed interface WriterResolution<T> permits Readable, Unreadable {
+        /** e.g. "record dev.losswatch.events.Prediction", for messages. */
+        String writer();
+    }
+
+    private record Readable<T>(String writer, Schema writerSchema, DatumReader<T> reader) implements WriterResolution<T> {
+    }
+
+    private record Unreadable<T>(String writer, String because) implements WriterResolution<T> {
     }
 
     private final Schema readerSchema;
@@ -71,33 +77,53 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         }
         int schemaId = WireFormat.schemaId(topic, data);
         WriterResolution<T> resolution = resolve(topic, schemaId);
-        if (resolution.reader() == null) {
+        if (resolution instanceof Unreadable<T> unreadable) {
             throw new EventDeserializationException(DlqReason.WRONG_SCHEMA, "record on topic '" + topic + "': schema id "
-                    + schemaId + " is " + resolution.writer() + ", cannot be read as " + readerSchema.getFullName()
-                    + ": " + resolution.unreadableBecause());
+                    + schemaId + " is " + unreadable.writer() + ", cannot be read as " + readerSchema.getFullName()
+                    + ": " + unreadable.because());
         }
+        Readable<T> readable = (Readable<T>) resolution;
+        String where = "record on topic '" + topic + "' (schema id " + schemaId + ", " + readable.writer() + ")";
         int bodyLength = data.length - WireFormat.HEADER_SIZE;
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE, bodyLength, decoders.get());
-        decoders.set(decoder);
-        T record;
+        checkFraming(readable.writerSchema(), data, where);
         try {
-            record = resolution.reader().read(null, decoder);
-        } catch (EOFException e) {
-            throw new EventDeserializationException(DlqReason.UNDECODABLE, "truncated Avro: record on topic '" + topic
-                    + "' (schema id " + schemaId + ", " + resolution.writer() + ") ends after its " + bodyLength
-                    + "-byte Avro body, before the record is complete", e);
+            return readable.reader().read(null, decoderOver(data));
         } catch (IOException | RuntimeException e) {
-            throw new EventDeserializationException(DlqReason.UNDECODABLE, "corrupt Avro: record on topic '" + topic
-                    + "' (schema id " + schemaId + ", " + resolution.writer() + ") fails to decode at byte "
-                    + bytesRead(decoder, bodyLength) + " of its " + bodyLength + "-byte Avro body: " + e, e);
+            throw new EventDeserializationException(DlqReason.UNDECODABLE, "corrupt Avro: " + where + " fails to resolve "
+                    + "its " + bodyLength + "-byte Avro body to " + readerSchema.getFullName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Walks the body with the writer schema without building anything, so that lengths and counts that claim
+     * more bytes than the record has fail here (a 7-byte record claiming a 2 GB string would otherwise make
+     * the reader allocate 2 GB), and so that truncation and left-over bytes are told apart from other damage.
+     */
+    private void checkFraming(Schema writerSchema, byte[] data, String where) {
+        int bodyLength = data.length - WireFormat.HEADER_SIZE;
+        BinaryDecoder decoder = decoderOver(data);
+        try {
+            GenericDatumReader.skip(writerSchema, decoder);
+        } catch (EOFException e) {
+            throw new EventDeserializationException(DlqReason.UNDECODABLE, "truncated Avro: " + where + " ends after its "
+                    + bodyLength + "-byte Avro body, before the record is complete", e);
+        } catch (IOException | RuntimeException e) {
+            throw new EventDeserializationException(DlqReason.UNDECODABLE, "corrupt Avro: " + where + " fails to decode near "
+                    + "byte " + bytesRead(decoder, bodyLength) + " of its " + bodyLength + "-byte Avro body: " + e, e);
         }
         int consumed = bytesRead(decoder, bodyLength);
         if (consumed != bodyLength) {
-            throw new EventDeserializationException(DlqReason.UNDECODABLE, "corrupt Avro: record on topic '" + topic
-                    + "' (schema id " + schemaId + ", " + resolution.writer() + ") leaves " + (bodyLength - consumed)
-                    + " of its " + bodyLength + " Avro bytes unread: the bytes do not match the schema they name");
+            throw new EventDeserializationException(DlqReason.UNDECODABLE, "corrupt Avro: " + where + " leaves "
+                    + (bodyLength - consumed) + " of its " + bodyLength
+                    + " Avro bytes unread: the bytes do not match the schema they name");
         }
-        return record;
+    }
+
+    private BinaryDecoder decoderOver(byte[] data) {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(
+                data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
+        decoders.set(decoder);
+        return decoder;
     }
 
     private WriterResolution<T> resolve(String topic, int schemaId) {
@@ -109,7 +135,7 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
         try {
             resolution = resolve(registry.schemaById(schemaId));
         } catch (UnusableSchemaException e) {
-            resolution = new WriterResolution<>("not Avro", null, e.getMessage());
+            resolution = new Unreadable<>("not Avro", e.getMessage());
         } catch (SchemaRegistryException e) {
             if (e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
                 throw new EventDeserializationException(DlqReason.UNKNOWN_SCHEMA_ID, "record on topic '" + topic
@@ -128,9 +154,9 @@ public final class RegistryAvroDeserializer<T extends SpecificRecord> implements
                 : writerSchema.getType().getName();
         List<String> problems = ReadCompatibility.problems(readerSchema, writerSchema);
         if (!problems.isEmpty()) {
-            return new WriterResolution<>(writer, null, String.join("; ", problems));
+            return new Unreadable<>(writer, String.join("; ", problems));
         }
-        return new WriterResolution<>(writer, new SpecificDatumReader<>(writerSchema, readerSchema, model), null);
+        return new Readable<>(writer, writerSchema, new SpecificDatumReader<>(writerSchema, readerSchema, model));
     }
 
     private static int bytesRead(BinaryDecoder decoder, int bodyLength) {

@@ -8,7 +8,10 @@ import dev.losswatch.events.EventSerdes;
 import dev.losswatch.events.Label;
 import dev.losswatch.events.Prediction;
 import dev.losswatch.events.SampleEvents;
+import com.sun.management.ThreadMXBean;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -180,13 +185,47 @@ class RegistryAvroSerdeTest {
         }
 
         @Test
-        void aNegativeStringLengthIsCorruptAndTheMessageSaysWhere() {
+        void aVarintLongerThanALongCanBeIsCorruptAndTheMessageSaysWhere() {
             int id = registry.register(SUBJECT, Prediction.getClassSchema());
-            // predictionId's length as the zig-zag varint 0x01, i.e. -1
-            byte[] framed = framed(id, new byte[] {0x01, 0x02, 0x03});
+            // "p", "m", "", then the timestamp as eleven varint bytes where a long has at most ten
+            byte[] body = new byte[16];
+            Arrays.fill(body, (byte) 0xff);
+            System.arraycopy(new byte[] {0x02, 'p', 0x02, 'm', 0x00}, 0, body, 0, 5);
+            body[15] = 0x01;
+
+            assertRejected(framed(id, body), DlqReason.UNDECODABLE, "corrupt Avro: record on topic 'predictions' (schema id "
+                    + id + ", record dev.losswatch.events.Prediction) fails to decode near byte ", " of its 16-byte Avro body: ",
+                    "Invalid long encoding");
+        }
+
+        @Test
+        void anEnumIndexOutOfRangeIsCorrupt() {
+            int id = registry.register(SUBJECT, Prediction.getClassSchema());
+            // "p", "m", "", timestamp 0, outputType index 9 (of 6 symbols), no scores, classNames, attributes
+            byte[] framed = framed(id, new byte[] {0x02, 'p', 0x02, 'm', 0x00, 0x00, 0x12, 0x00, 0x00, 0x00});
 
             assertRejected(framed, DlqReason.UNDECODABLE, "corrupt Avro: record on topic 'predictions' (schema id " + id
-                    + ", record dev.losswatch.events.Prediction) fails to decode at byte 1 of its 3-byte Avro body");
+                    + ", record dev.losswatch.events.Prediction) fails to resolve its 10-byte Avro body to "
+                    + "dev.losswatch.events.Prediction: ");
+        }
+
+        @Test
+        @DisplayName("a length claiming more bytes than the record has fails before anything that large is allocated")
+        void aHugeClaimedLengthIsTruncatedWithoutBeingAllocated() throws IOException {
+            int id = registry.register(SUBJECT, Prediction.getClassSchema());
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(body, null);
+            encoder.writeInt(2_000_000_000); // predictionId's length
+            encoder.writeFixed(new byte[] {'p', '-', '1'});
+            byte[] poison = framed(id, body.toByteArray());
+            ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            assertRejected(poison, DlqReason.UNDECODABLE, "truncated Avro: record on topic 'predictions' (schema id " + id
+                    + ", record dev.losswatch.events.Prediction) ends after its 8-byte Avro body");
+            long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+
+            assertThat(allocated).as("bytes allocated to reject the record").isLessThan(64L << 20);
         }
 
         @Test
@@ -238,11 +277,11 @@ class RegistryAvroSerdeTest {
             }
         }
 
-        private void assertRejected(byte[] data, DlqReason reason, String message) {
+        private void assertRejected(byte[] data, DlqReason reason, String... messageParts) {
             assertThatThrownBy(() -> predictions.deserialize(TOPIC, data))
                     .isInstanceOfSatisfying(EventDeserializationException.class,
                             rejected -> assertThat(rejected.reason()).isEqualTo(reason))
-                    .hasMessageContaining(message);
+                    .hasMessageContainingAll(messageParts);
         }
     }
 
