@@ -2,6 +2,7 @@ package dev.losswatch.join;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
 
 /**
  * The join's counters summed over their tags, as a backtest reports them. Read from the same registry
@@ -17,15 +18,15 @@ public record JoinCounts(
 
     public static JoinCounts readFrom(MeterRegistry registry) {
         return new JoinCounts(
-                total(registry, JoinMetrics.JOINED),
-                total(registry, JoinMetrics.UNLABELED),
-                total(registry, JoinMetrics.DUPLICATE_PREDICTIONS),
-                total(registry, JoinMetrics.DUPLICATE_LABELS),
-                total(registry, JoinMetrics.LABEL_CONFLICTS),
-                total(registry, JoinMetrics.ORPHAN_LABELS));
+                total(registry.find(JoinMetrics.JOINED)),
+                total(registry.find(JoinMetrics.UNLABELED)),
+                total(registry.find(JoinMetrics.DUPLICATES).tag(JoinMetrics.SIDE_TAG, JoinMetrics.PREDICTION_SIDE)),
+                total(registry.find(JoinMetrics.DUPLICATES).tag(JoinMetrics.SIDE_TAG, JoinMetrics.LABEL_SIDE)),
+                total(registry.find(JoinMetrics.CONFLICTS)),
+                total(registry.find(JoinMetrics.ORPHAN_LABELS)));
     }
 
-    private static long total(MeterRegistry registry, String name) {
-        return (long) registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    private static long total(Search counters) {
+        return (long) counters.counters().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -2,25 +2,28 @@ package dev.losswatch.join;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The join's counters. Tags stay low-cardinality: the model id on counters of the prediction side (the
- * model is known there), a fixed cause on orphans, never a prediction id. One instance per processor, used
- * by one stream thread; the counters themselves are shared through the registry.
+ * The join's counters, named as docs/metrics.md lists them. Tags stay low-cardinality: the model id where
+ * the prediction is at hand, a fixed side or cause elsewhere, never a prediction id. One instance per
+ * processor, used by one stream thread; the counters themselves are shared through the registry.
  */
 final class JoinMetrics {
 
-    static final String JOINED = "losswatch.join.joined";
-    static final String UNLABELED = "losswatch.join.unlabeled";
-    static final String DUPLICATE_PREDICTIONS = "losswatch.join.duplicate.predictions";
-    static final String DUPLICATE_LABELS = "losswatch.join.duplicate.labels";
-    static final String LABEL_CONFLICTS = "losswatch.join.label.conflicts";
-    static final String ORPHAN_LABELS = "losswatch.join.orphan.labels";
+    static final String JOINED = "losswatch.joined";
+    static final String UNLABELED = "losswatch.unlabeled";
+    static final String DUPLICATES = "losswatch.duplicates";
+    static final String CONFLICTS = "losswatch.conflicts";
+    static final String ORPHAN_LABELS = "losswatch.orphan.labels";
 
     static final String MODEL_TAG = "model";
+    static final String SIDE_TAG = "side";
     static final String CAUSE_TAG = "cause";
+    static final String PREDICTION_SIDE = "prediction";
+    static final String LABEL_SIDE = "label";
 
     /** Why a label was dead-lettered as an orphan; the tag values of {@value #ORPHAN_LABELS}. */
     enum OrphanCause {
@@ -39,25 +42,31 @@ final class JoinMetrics {
     private final MeterRegistry registry;
     private final Map<String, Counter> joinedByModel = new HashMap<>();
     private final Map<String, Counter> unlabeledByModel = new HashMap<>();
-    private final Map<String, Counter> duplicatePredictionsByModel = new HashMap<>();
+    private final Counter duplicatePredictions;
     private final Counter duplicateLabels;
-    private final Counter labelConflicts;
-    private final Map<OrphanCause, Counter> orphansByCause = new HashMap<>();
+    private final Counter conflicts;
+    private final Map<OrphanCause, Counter> orphansByCause = new EnumMap<>(OrphanCause.class);
 
     JoinMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.duplicateLabels = Counter.builder(DUPLICATE_LABELS)
-                .description("Labels dropped because an identical label (same target and weight) was already waiting or joined")
-                .register(registry);
-        this.labelConflicts = Counter.builder(LABEL_CONFLICTS)
+        this.duplicatePredictions = duplicates(PREDICTION_SIDE);
+        this.duplicateLabels = duplicates(LABEL_SIDE);
+        this.conflicts = Counter.builder(CONFLICTS)
                 .description("Labels dropped because an earlier label for the same prediction had another target or weight")
                 .register(registry);
         for (OrphanCause cause : OrphanCause.values()) {
             orphansByCause.put(cause, Counter.builder(ORPHAN_LABELS)
-                    .description("Labels sent to the dead-letter output because they could not be joined with a prediction")
+                    .description("Labels handed to the dead-letter output because no prediction could be joined with them")
                     .tag(CAUSE_TAG, cause.tagValue)
                     .register(registry));
         }
+    }
+
+    private Counter duplicates(String side) {
+        return Counter.builder(DUPLICATES)
+                .description("Duplicate events dropped: a copy of one already waiting, joined or published unlabeled")
+                .tag(SIDE_TAG, side)
+                .register(registry);
     }
 
     void joined(String modelId) {
@@ -65,14 +74,12 @@ final class JoinMetrics {
     }
 
     void unlabeled(String modelId) {
-        perModel(unlabeledByModel, UNLABELED, "Predictions published unlabeled because no label came within the horizon", modelId)
+        perModel(unlabeledByModel, UNLABELED, "Predictions published unlabeled because no label came within join.horizon", modelId)
                 .increment();
     }
 
-    void duplicatePrediction(String modelId) {
-        perModel(duplicatePredictionsByModel, DUPLICATE_PREDICTIONS,
-                "Predictions dropped because their predictionId was already waiting, joined or published unlabeled", modelId)
-                .increment();
+    void duplicatePrediction() {
+        duplicatePredictions.increment();
     }
 
     void duplicateLabel() {
@@ -80,7 +87,7 @@ final class JoinMetrics {
     }
 
     void labelConflict() {
-        labelConflicts.increment();
+        conflicts.increment();
     }
 
     void orphanLabel(OrphanCause cause) {

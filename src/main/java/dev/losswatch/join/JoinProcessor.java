@@ -1,7 +1,5 @@
 package dev.losswatch.join;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.losswatch.events.DlqReason;
 import dev.losswatch.events.InvalidEventException;
 import dev.losswatch.events.Label;
@@ -9,6 +7,7 @@ import dev.losswatch.events.Prediction;
 import dev.losswatch.join.ExpiryIndex.EntryKind;
 import dev.losswatch.join.ExpiryIndex.WaitingValue;
 import dev.losswatch.join.JoinMetrics.OrphanCause;
+import dev.losswatch.topology.DeadLetters;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,7 +135,7 @@ final class JoinProcessor implements Processor<String, JoinInput, String, Object
 
     private void onPrediction(Record<String, JoinInput> record, String predictionId, Prediction prediction, LiveState state, long now) {
         if (state.waitingPrediction() != null || state.outcome() != null) {
-            metrics.duplicatePrediction(prediction.getModelId());
+            metrics.duplicatePrediction();
         } else if (state.waitingLabel() != null) {
             pendingLabels.delete(predictionId);
             expiryIndex.delete(waitingLabelKey(predictionId, state.waitingLabel().timestamp()));
@@ -293,14 +292,10 @@ final class JoinProcessor implements Processor<String, JoinInput, String, Object
 
     private void publishOrphan(String predictionId, Label label, long timestamp, Optional<LabelSource> source,
                                OrphanCause cause, String detail) {
-        Headers headers = new RecordHeaders();
-        headers.add(DeadLetterHeaders.REASON, DlqReason.ORPHAN_LABEL.name().getBytes(UTF_8));
-        headers.add(DeadLetterHeaders.DETAIL, detail.getBytes(UTF_8));
-        source.ifPresent(origin -> {
-            headers.add(DeadLetterHeaders.SOURCE_TOPIC, origin.topic().getBytes(UTF_8));
-            headers.add(DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(origin.partition()).getBytes(UTF_8));
-            headers.add(DeadLetterHeaders.SOURCE_OFFSET, Long.toString(origin.offset()).getBytes(UTF_8));
-        });
+        Headers headers = DeadLetters.addHeaders(new RecordHeaders(), DlqReason.ORPHAN_LABEL, detail,
+                source.map(LabelSource::topic).orElse(null),
+                source.map(LabelSource::partition).orElse(-1),
+                source.map(LabelSource::offset).orElse(-1L));
         context.forward(new Record<>(predictionId, label, timestamp, headers), PredictionLabelJoin.ORPHAN_LABELS_NODE);
         metrics.orphanLabel(cause);
     }

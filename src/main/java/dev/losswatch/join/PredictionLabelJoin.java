@@ -48,7 +48,7 @@ public final class PredictionLabelJoin {
      *
      * @param joined       one pair per predictionId, timestamped like the record that completed it
      * @param unlabeled    predictions whose horizon passed without a label, timestamped with that moment
-     * @param orphanLabels labels that could not be joined, with the headers of {@link DeadLetterHeaders}
+     * @param orphanLabels labels that could not be joined, with the dead-letter headers of {@link dev.losswatch.topology.DeadLetters}
      */
     public record JoinStreams(KStream<String, JoinedEvent> joined, KStream<String, Prediction> unlabeled,
                               KStream<String, Label> orphanLabels) {
