@@ -1,6 +1,7 @@
 package dev.losswatch.runtime;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.losswatch.events.EventJson;
@@ -14,10 +15,10 @@ import dev.losswatch.scoring.ScoringSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public final class ScoreCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ScoringSettings settings = new ScoringSettings(base, epsilon, labelSmoothing);
-        PrintStream out = System.out;
+        PrintWriter out = spec.commandLine().getOut();
         try (Reader reader = input == null
                 ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
                 : Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
@@ -91,17 +92,20 @@ public final class ScoreCommand implements Callable<Integer> {
     }
 
     /** Scores every line of {@code lines} onto {@code out}; returns how many lines were read. */
-    static long score(BufferedReader lines, OutputStream out, ScoringSettings settings, int maxClasses) throws IOException {
+    static long score(BufferedReader lines, Writer out, ScoringSettings settings, int maxClasses) throws IOException {
         EventScorer scorer = new EventScorer(maxClasses);
         ScoreResult result = new ScoreResult();
         long lineNumber = 0;
-        try (JsonGenerator json = EventJson.MAPPER.getFactory().createGenerator(out)) {
+        JsonGenerator json = EventJson.MAPPER.getFactory().createGenerator(out);
+        try {
             json.setRootValueSeparator(null);
             String line;
             while ((line = lines.readLine()) != null) {
                 lineNumber++;
                 writeLine(json, scoreLine(line, lineNumber, scorer, settings, result));
             }
+        } finally {
+            json.flush();
         }
         return lineNumber;
     }
@@ -121,7 +125,7 @@ public final class ScoreCommand implements Callable<Integer> {
         JsonNode root;
         try {
             root = EventJson.MAPPER.readTree(line);
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             return error(null, where + ": not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {

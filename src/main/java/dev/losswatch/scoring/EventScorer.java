@@ -69,7 +69,11 @@ public final class EventScorer {
             return false;
         }
         List<Float> values = label.getDistribution();
-        return values == null || CrossEntropy.checkDistribution(distribution, loadDistribution(values), out);
+        if (values == null) {
+            return true;
+        }
+        int length = loadDistribution(values); // may replace the buffer, so it is read only after this
+        return CrossEntropy.checkDistribution(distribution, length, out);
     }
 
     /**
