@@ -137,6 +137,7 @@ final class CountingKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the layers above may still call flush() as well as commit()
     public void flush() {
         inner.flush();
     }
@@ -152,6 +153,7 @@ final class CountingKeyValueStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // delegated so the wrapper never changes how the inner store is committed
     public boolean managesOffsets() {
         return inner.managesOffsets();
     }

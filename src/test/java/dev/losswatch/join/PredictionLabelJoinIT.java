@@ -63,11 +63,9 @@ class PredictionLabelJoinIT {
             sendLabels(client, JoinTestBed.labelOf("waiting-label", now, 0), JoinTestBed.labelOf("joined", now, 1));
             assertThat(joinedIds(client, 1)).containsExactly("joined");
 
-            ReadOnlyKeyValueStore<String, Prediction> waitingPredictions = first.store(StoreQueryParameters.fromNameAndType(
-                    PredictionLabelJoin.PENDING_PREDICTIONS_STORE, QueryableStoreTypes.keyValueStore()));
             ReadOnlyKeyValueStore<String, Label> waitingLabels = first.store(StoreQueryParameters.fromNameAndType(
                     PredictionLabelJoin.PENDING_LABELS_STORE, QueryableStoreTypes.keyValueStore()));
-            assertThat(waitingPredictions.get("waiting-prediction").getModelId()).isEqualTo(JoinTestBed.MODEL);
+            assertThat(waitingPredictions(first).get("waiting-prediction").getModelId()).isEqualTo(JoinTestBed.MODEL);
             assertThat(waitingLabels.get("waiting-label").getClassIndex()).isZero();
             // leaving the group spares the second instance the wait for the first one's session to time out
             first.close(CloseOptions.timeout(Duration.ofSeconds(30))
@@ -83,7 +81,13 @@ class PredictionLabelJoinIT {
             assertThat(joinedIds(client, 3)).containsExactlyInAnyOrder("joined", "waiting-prediction", "waiting-label");
             assertThat(JoinCounts.readFrom(afterRestart).duplicateLabels()).isEqualTo(1);
             assertThat(JoinCounts.readFrom(afterRestart).joined()).isEqualTo(2);
+            assertThat(waitingPredictions(second).get("waiting-prediction")).isNull();
         }
+    }
+
+    private static ReadOnlyKeyValueStore<String, Prediction> waitingPredictions(KafkaStreams streams) {
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                PredictionLabelJoin.PENDING_PREDICTIONS_STORE, QueryableStoreTypes.keyValueStore()));
     }
 
     private static KafkaStreams start(EmbeddedKafka kafka, Path stateDir, SimpleMeterRegistry meters) throws InterruptedException {
