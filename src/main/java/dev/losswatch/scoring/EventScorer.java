@@ -210,9 +210,11 @@ public final class EventScorer {
             }
             target.setClassIndex(classIndex);
         } else if (label.getDistribution() != null) {
-            target.setDistribution(distribution, loadDistribution(label.getDistribution()));
+            int length = loadDistribution(label.getDistribution()); // may replace the buffer: read it after
+            target.setDistribution(distribution, length);
         } else {
-            target.setPositives(positives, loadPositives(label.getPositives()));
+            int length = loadPositives(label.getPositives()); // may replace the buffer: read it after
+            target.setPositives(positives, length);
         }
         return true;
     }

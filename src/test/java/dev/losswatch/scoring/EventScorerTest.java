@@ -133,6 +133,28 @@ class EventScorerTest {
         }
 
         @Test
+        void checksALongDistributionAfterShortOnesWithTheSameScorer() {
+            assertThat(scorer.checkLabel(label().setDistribution(floats(0.25f, 0.75f)).build(), result)).isTrue();
+            List<Float> wide = new java.util.ArrayList<>(java.util.Collections.nCopies(1000, 0.001f));
+
+            assertThat(scorer.checkLabel(label().setDistribution(wide).build(), result)).isTrue();
+        }
+
+        @Test
+        void scoresALongPositivesListAfterShortOnesWithTheSameScorer() {
+            Prediction narrow = Prediction.newBuilder().setPredictionId("p").setModelId("m")
+                    .setTimestamp(java.time.Instant.EPOCH).setOutputType(dev.losswatch.events.OutputType.MULTILABEL_LOGITS)
+                    .setScores(floats(0f, 0f)).build();
+            assertThat(scorer.score(narrow, label().setPositives(List.of(1)).build(), ScoringSettings.DEFAULTS, result)).isTrue();
+            List<Float> zeros = new java.util.ArrayList<>(java.util.Collections.nCopies(1000, 0f));
+            List<Integer> allClasses = java.util.stream.IntStream.range(0, 1000).boxed().toList();
+            Prediction wide = Prediction.newBuilder(narrow).setScores(zeros).build();
+
+            assertThat(scorer.score(wide, label().setPositives(allClasses).build(), ScoringSettings.DEFAULTS, result)).isTrue();
+            assertThat(result.loss()).isCloseTo(Math.log(2), org.assertj.core.data.Offset.offset(1e-12));
+        }
+
+        @Test
         void rejectsATargetLongerThanTheConfiguredMaximum() {
             EventScorer small = new EventScorer(2);
             assertThat(small.checkLabel(label().setPositives(List.of(0, 1, 2)).build(), result)).isFalse();
