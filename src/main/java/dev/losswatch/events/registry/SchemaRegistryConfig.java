@@ -22,8 +22,9 @@ public final class SchemaRegistryConfig extends AbstractConfig {
     public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
     public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
     public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
-    public static final String CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
-    public static final String READ_TIMEOUT_MS = "http.read.timeout.ms";
+    // our own names, under the prefix that the application's configuration routes to the registry client
+    public static final String CONNECT_TIMEOUT_MS = "schema.registry.connect.timeout.ms";
+    public static final String READ_TIMEOUT_MS = "schema.registry.read.timeout.ms";
 
     /** Credentials come from the user info of each URL ({@code https://user:pass@host}). */
     public static final String SOURCE_URL = "URL";

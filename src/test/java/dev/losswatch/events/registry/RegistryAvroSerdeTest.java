@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.losswatch.events.DlqReason;
 import dev.losswatch.events.EventSerdes;
+import dev.losswatch.events.InvalidEventException;
 import dev.losswatch.events.Label;
 import dev.losswatch.events.Prediction;
 import dev.losswatch.events.SampleEvents;
@@ -281,7 +282,10 @@ class RegistryAvroSerdeTest {
             assertThatThrownBy(() -> predictions.deserialize(TOPIC, data))
                     .isInstanceOfSatisfying(EventDeserializationException.class,
                             rejected -> assertThat(rejected.reason()).isEqualTo(reason))
-                    .hasMessageContainingAll(messageParts);
+                    .hasMessageContainingAll(messageParts)
+                    .cause().isInstanceOfSatisfying(InvalidEventException.class,
+                            // what the dead-letter handler looks for in the cause chain
+                            invalid -> assertThat(invalid.reason()).isEqualTo(reason));
         }
     }
 
@@ -297,6 +301,7 @@ class RegistryAvroSerdeTest {
         assertThatThrownBy(() -> unreachable.prediction().deserializer().deserialize(TOPIC, framed(3, new byte[] {0})))
                 .isInstanceOf(SerializationException.class)
                 .isNotInstanceOf(EventDeserializationException.class)
+                .satisfies(failure -> assertThat(failure).rootCause().isNotInstanceOf(InvalidEventException.class))
                 .hasMessageContaining("cannot fetch writer schema id 3 of a record on topic 'predictions'")
                 .hasMessageContaining("schema registry unreachable");
     }
