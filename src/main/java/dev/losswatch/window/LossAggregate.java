@@ -226,11 +226,6 @@ public final class LossAggregate {
         return predictionCount == 0 ? Double.NaN : (double) count / predictionCount;
     }
 
-    /** True when nothing has been added: no event, no prediction. */
-    public boolean isEmpty() {
-        return count == 0 && predictionCount == 0;
-    }
-
     /**
      * This aggregate as the {@code LossWindow} of {@code window}; undefined statistics are NaN (see the class
      * comment). {@code logBase} is the unit the losses are in; E when the window holds no loss.

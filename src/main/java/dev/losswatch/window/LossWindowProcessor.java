@@ -118,8 +118,9 @@ final class LossWindowProcessor implements Processor<WindowKey, WindowInput, Win
                 continue;
             }
             WindowId id = WindowId.containing(key, sizeMs, timestamp);
-            WindowState state = id.endMs() + graceMs <= closedAt ? null : openWindow(id);
-            if (state == null || state.isClosed()) {
+            boolean closedByTime = id.endMs() + graceMs <= closedAt;
+            WindowState state = closedByTime ? null : openWindow(id);
+            if (closedByTime || state != null && state.isClosed()) {
                 publishLate(record, id);
             } else {
                 update(id, state, input);

@@ -62,8 +62,8 @@ public sealed interface WindowInput permits WindowInput.Scored, WindowInput.Pred
             }
             Objects.requireNonNull(aggregate, "Partial.aggregate must not be null");
             if (logBase == null && aggregate.count() > 0) {
-                throw new IllegalArgumentException("Partial.logBase must be set when the aggregate holds "
-                        + aggregate.count() + " losses");
+                throw new IllegalArgumentException("Partial.logBase must be set when the aggregate has scored events ("
+                        + aggregate.count() + ")");
             }
         }
     }

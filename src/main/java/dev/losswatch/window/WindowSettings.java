@@ -79,20 +79,12 @@ public record WindowSettings(
         return new WindowSettings(sizes, newGrace, emitInterval, idleCloseAfter, retention, sketchK, timeBasis);
     }
 
-    public WindowSettings withEmitInterval(Duration newEmitInterval) {
-        return new WindowSettings(sizes, grace, newEmitInterval, idleCloseAfter, retention, sketchK, timeBasis);
-    }
-
     public WindowSettings withIdleCloseAfter(Duration newIdleCloseAfter) {
         return new WindowSettings(sizes, grace, emitInterval, newIdleCloseAfter, retention, sketchK, timeBasis);
     }
 
     public WindowSettings withRetention(Duration newRetention) {
         return new WindowSettings(sizes, grace, emitInterval, idleCloseAfter, newRetention, sketchK, timeBasis);
-    }
-
-    public WindowSettings withTimeBasis(TimeBasis newTimeBasis) {
-        return new WindowSettings(sizes, grace, emitInterval, idleCloseAfter, retention, sketchK, newTimeBasis);
     }
 
     private static Duration requireInRange(String what, Duration value, Duration smallest) {

@@ -309,7 +309,7 @@ class LossAggregateTest {
         assertThatThrownBy(() -> aggregate.add(Double.NaN, 1, true, 0.5)).hasMessage("loss must be finite, got NaN");
         assertThatThrownBy(() -> aggregate.add(0.1, 0, true, 0.5)).hasMessage("weight must be finite and > 0, got 0.0");
         assertThatThrownBy(() -> aggregate.add(0.1, 1, true, 1.5)).hasMessage("confidence must be in [0, 1], got 1.5");
-        assertThat(aggregate.isEmpty()).isTrue();
+        assertThat(aggregate.count()).isZero();
     }
 
     @Test
