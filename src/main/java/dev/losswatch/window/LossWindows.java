@@ -41,7 +41,8 @@ public final class LossWindows {
 
     /**
      * Tumbling windows over {@code input}, publishing running and final {@code LossWindow}s keyed by model id.
-     * It takes unsharded keys only: a hot model's shards go through {@link #addPartialStage} first.
+     * {@code input} must be partitioned by its (unsharded) key, e.g. a repartition of the join's output or of
+     * the partials of {@link #addPartialStage}; otherwise every task would publish its own share of a window.
      */
     public static WindowOutputs<String, LossWindow> addTo(String name, KStream<WindowKey, WindowInput> input,
                                                           WindowSettings settings, MeterRegistry meters) {
@@ -56,11 +57,12 @@ public final class LossWindows {
     }
 
     /**
-     * The first stage of a two-stage aggregation for hot models: the same windows per sharded key, publishing,
-     * instead of values, the {@link WindowInput.Partial} each window gathered since its previous one (at most
-     * every emit interval, and when it closes), keyed by the unsharded key and timestamped with the window
-     * start. Repartition them by key ({@link WindowKey#serde()}, {@link WindowInput#serde()}) into
-     * {@link #addTo}, whose grace must cover this stage's grace plus the skew between its tasks (docs/windows.md).
+     * The first stage of two: the same windows over whatever share of the inputs each task sees (in the join's
+     * sub-topology, a hash of the prediction ids), publishing, instead of values, the {@link WindowInput.Partial}
+     * each window gathered since its previous one (at most every emit interval, and when it closes), keyed by
+     * the unsharded key and timestamped with the window start. Repartition them by key ({@link WindowKey#serde()},
+     * {@link WindowInput#serde()}) into {@link #addTo}, whose grace must cover this stage's grace plus the
+     * stream-time skew between its tasks (docs/windows.md).
      */
     public static WindowOutputs<WindowKey, WindowInput> addPartialStage(String name,
                                                                         KStream<WindowKey, WindowInput> input,
