@@ -3,7 +3,6 @@ package dev.losswatch.window;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -30,12 +29,7 @@ public record LateInput(long windowSizeMs, long windowStartMs, WindowInput input
     }
 
     public static LateInput fromBytes(byte[] bytes) {
-        if (bytes.length < HEADER_BYTES) {
-            throw new SerializationException("LateInput: " + bytes.length + " bytes are fewer than its "
-                    + HEADER_BYTES + "-byte header");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        WindowFormats.requireVersion("LateInput", buffer.get() & 0xFF, FORMAT_VERSION);
+        ByteBuffer buffer = WindowFormats.open("LateInput", bytes, HEADER_BYTES, FORMAT_VERSION);
         long sizeMs = buffer.getLong();
         long startMs = buffer.getLong();
         return new LateInput(sizeMs, startMs,

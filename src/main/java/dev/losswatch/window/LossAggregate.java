@@ -281,12 +281,7 @@ public final class LossAggregate {
     }
 
     public static LossAggregate fromBytes(byte[] bytes) {
-        if (bytes.length < FIXED_BYTES) {
-            throw new SerializationException("LossAggregate: " + bytes.length + " bytes are fewer than the "
-                    + FIXED_BYTES + " of the fixed fields");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        WindowFormats.requireVersion("LossAggregate", buffer.get() & 0xFF, FORMAT_VERSION);
+        ByteBuffer buffer = WindowFormats.open("LossAggregate", bytes, FIXED_BYTES, FORMAT_VERSION);
         long count = buffer.getLong();
         long predictionCount = buffer.getLong();
         if (count < 0 || predictionCount < 0) {

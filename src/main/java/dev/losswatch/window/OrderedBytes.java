@@ -41,17 +41,16 @@ final class OrderedBytes {
         }
 
         Writer writeLong(long value) {
-            long flipped = value ^ Long.MIN_VALUE;
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) (flipped >>> shift));
-            }
-            return this;
+            return writeBigEndian(value ^ Long.MIN_VALUE, Long.BYTES);
         }
 
         Writer writeInt(int value) {
-            int flipped = value ^ Integer.MIN_VALUE;
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                out.write(flipped >>> shift);
+            return writeBigEndian(value ^ Integer.MIN_VALUE, Integer.BYTES);
+        }
+
+        private Writer writeBigEndian(long value, int byteCount) {
+            for (int shift = 8 * (byteCount - 1); shift >= 0; shift -= 8) {
+                out.write((int) (value >>> shift));
             }
             return this;
         }
@@ -107,21 +106,20 @@ final class OrderedBytes {
         }
 
         long readLong(String field) {
-            require(Long.BYTES, field);
-            long flipped = 0;
-            for (int i = 0; i < Long.BYTES; i++) {
-                flipped = (flipped << 8) | (bytes[position++] & 0xFF);
-            }
-            return flipped ^ Long.MIN_VALUE;
+            return readBigEndian(Long.BYTES, field) ^ Long.MIN_VALUE;
         }
 
         int readInt(String field) {
-            require(Integer.BYTES, field);
-            int flipped = 0;
-            for (int i = 0; i < Integer.BYTES; i++) {
-                flipped = (flipped << 8) | (bytes[position++] & 0xFF);
+            return (int) readBigEndian(Integer.BYTES, field) ^ Integer.MIN_VALUE;
+        }
+
+        private long readBigEndian(int byteCount, String field) {
+            require(byteCount, field);
+            long value = 0;
+            for (int i = 0; i < byteCount; i++) {
+                value = (value << 8) | (bytes[position++] & 0xFF);
             }
-            return flipped ^ Integer.MIN_VALUE;
+            return value;
         }
 
         void requireEnd() {

@@ -1,6 +1,7 @@
 package dev.losswatch.window;
 
 import dev.losswatch.events.LogBase;
+import java.nio.ByteBuffer;
 import java.util.function.Function;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -12,6 +13,20 @@ final class WindowFormats {
     static final int NO_LOG_BASE = 0;
 
     private WindowFormats() {
+    }
+
+    /**
+     * A buffer over {@code bytes}, positioned after its version byte, once the bytes are long enough and of
+     * the expected version.
+     */
+    static ByteBuffer open(String what, byte[] bytes, int minimumBytes, int expectedVersion) {
+        if (bytes.length < minimumBytes) {
+            throw new SerializationException(what + ": " + bytes.length + " bytes are fewer than the "
+                    + minimumBytes + " it needs at least");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        requireVersion(what, buffer.get() & 0xFF, expectedVersion);
+        return buffer;
     }
 
     static void requireVersion(String what, int found, int expected) {

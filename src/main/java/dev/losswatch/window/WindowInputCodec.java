@@ -43,11 +43,7 @@ final class WindowInputCodec {
     }
 
     static WindowInput fromBytes(byte[] bytes) {
-        if (bytes.length < 2) {
-            throw new SerializationException("WindowInput: " + bytes.length + " bytes, at least 2 expected");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        WindowFormats.requireVersion("WindowInput", buffer.get() & 0xFF, FORMAT_VERSION);
+        ByteBuffer buffer = WindowFormats.open("WindowInput", bytes, 2, FORMAT_VERSION);
         int kind = buffer.get() & 0xFF;
         switch (kind) {
             case SCORED:
@@ -62,8 +58,8 @@ final class WindowInputCodec {
                 return WindowInput.PREDICTION_SEEN;
             case PARTIAL:
                 if (bytes.length < PARTIAL_HEADER_BYTES) {
-                    throw new SerializationException("WindowInput.Partial: " + bytes.length
-                            + " bytes are fewer than its " + PARTIAL_HEADER_BYTES + "-byte header");
+                    throw new SerializationException("WindowInput.Partial: " + bytes.length + " bytes, expected at least "
+                            + PARTIAL_HEADER_BYTES);
                 }
                 long sizeMs = buffer.getLong();
                 LogBase partialBase = WindowFormats.logBaseOf("WindowInput.Partial", buffer.get() & 0xFF);

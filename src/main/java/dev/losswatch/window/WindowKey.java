@@ -23,9 +23,9 @@ public record WindowKey(String modelId, String modelVersion, String sliceKey, St
         if (shard < 0) {
             throw new IllegalArgumentException("WindowKey.shard must be >= 0, got " + shard);
         }
-        if (sliceKey.isEmpty() != sliceValue.isEmpty()) {
-            throw new IllegalArgumentException("WindowKey of model " + modelId + ": sliceKey '" + sliceKey
-                    + "' and sliceValue '" + sliceValue + "' must both be empty (whole model) or both be set");
+        if (sliceKey.isEmpty() && !sliceValue.isEmpty()) {
+            throw new IllegalArgumentException("WindowKey of model " + modelId + ": sliceValue '" + sliceValue
+                    + "' has no sliceKey (both are empty for the whole model)");
         }
     }
 

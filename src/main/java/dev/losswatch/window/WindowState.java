@@ -2,6 +2,7 @@ package dev.losswatch.window;
 
 import dev.losswatch.events.LogBase;
 import dev.losswatch.events.LossWindow;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
@@ -108,18 +109,14 @@ public final class WindowState {
     }
 
     static WindowState fromBytes(byte[] bytes) {
-        if (bytes.length < HEADER_BYTES) {
-            throw new SerializationException("WindowState: " + bytes.length + " bytes are fewer than its "
-                    + HEADER_BYTES + "-byte header");
-        }
-        WindowFormats.requireVersion("WindowState", bytes[0] & 0xFF, FORMAT_VERSION);
-        int flags = bytes[1] & 0xFF;
+        ByteBuffer header = WindowFormats.open("WindowState", bytes, HEADER_BYTES, FORMAT_VERSION);
+        int flags = header.get() & 0xFF;
         if ((flags & ~(CLOSED | CHANGED)) != 0) {
             throw new SerializationException("WindowState: unknown flag bits 0x" + Integer.toHexString(flags)
                     + " at byte 1");
         }
         return new WindowState(LossAggregate.fromBytes(Arrays.copyOfRange(bytes, HEADER_BYTES, bytes.length)),
-                WindowFormats.logBaseOf("WindowState", bytes[2] & 0xFF), (flags & CLOSED) != 0,
+                WindowFormats.logBaseOf("WindowState", header.get() & 0xFF), (flags & CLOSED) != 0,
                 (flags & CHANGED) != 0);
     }
 

@@ -141,6 +141,14 @@ class WindowFormatsTest {
     }
 
     @Test
+    void aSliceValueNeedsASliceKey() {
+        assertThatThrownBy(() -> new WindowKey("churn", "v1", "", "eu"))
+                .hasMessage("WindowKey of model churn: sliceValue 'eu' has no sliceKey (both are empty for the whole model)");
+        assertThat(new WindowKey("churn", "v1", "region", "").sliceValue()).as("an attribute whose value is empty")
+                .isEmpty();
+    }
+
+    @Test
     void decodedValuesThatBreakTheTypesRulesAreSerializationErrorsNamingTheTopic() {
         byte[] negativeShard = new OrderedBytes.Writer().writeByte(1).writeString("m").writeString("")
                 .writeString("").writeString("").writeInt(-1).toByteArray();
