@@ -7,7 +7,7 @@ import dev.losswatch.events.Prediction;
 import dev.losswatch.join.ExpiryIndex.EntryKind;
 import dev.losswatch.join.ExpiryIndex.WaitingValue;
 import dev.losswatch.join.JoinMetrics.OrphanCause;
-import dev.losswatch.topology.DeadLetters;
+import dev.losswatch.events.DeadLetterHeaders;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,7 +136,10 @@ final class JoinProcessor implements Processor<String, JoinInput, String, Object
     private void onPrediction(Record<String, JoinInput> record, String predictionId, Prediction prediction, LiveState state, long now) {
         if (state.waitingPrediction() != null || state.outcome() != null) {
             metrics.duplicatePrediction();
-        } else if (state.waitingLabel() != null) {
+            return;
+        }
+        context.forward(record.withValue(prediction), PredictionLabelJoin.ACCEPTED_PREDICTIONS_NODE);
+        if (state.waitingLabel() != null) {
             pendingLabels.delete(predictionId);
             expiryIndex.delete(waitingLabelKey(predictionId, state.waitingLabel().timestamp()));
             join(record, predictionId, prediction, state.waitingLabel().value(), now);
@@ -292,7 +295,7 @@ final class JoinProcessor implements Processor<String, JoinInput, String, Object
 
     private void publishOrphan(String predictionId, Label label, long timestamp, Optional<LabelSource> source,
                                OrphanCause cause, String detail) {
-        Headers headers = DeadLetters.addHeaders(new RecordHeaders(), DlqReason.ORPHAN_LABEL, detail,
+        Headers headers = DeadLetterHeaders.add(new RecordHeaders(), DlqReason.ORPHAN_LABEL, detail,
                 source.map(LabelSource::topic).orElse(null),
                 source.map(LabelSource::partition).orElse(-1),
                 source.map(LabelSource::offset).orElse(-1L));

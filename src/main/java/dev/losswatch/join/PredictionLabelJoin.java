@@ -1,5 +1,6 @@
 package dev.losswatch.join;
 
+import dev.losswatch.events.DeadLetterHeaders;
 import dev.losswatch.events.Label;
 import dev.losswatch.events.Prediction;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,16 +43,18 @@ public final class PredictionLabelJoin {
     public static final String JOINED_NODE = "losswatch-join-joined";
     public static final String UNLABELED_NODE = "losswatch-join-unlabeled";
     public static final String ORPHAN_LABELS_NODE = "losswatch-join-orphan-labels";
+    public static final String ACCEPTED_PREDICTIONS_NODE = "losswatch-join-accepted-predictions";
 
     /**
-     * The three outputs of the join, all keyed by predictionId.
+     * The outputs of the join, all keyed by predictionId.
      *
      * @param joined       one pair per predictionId, timestamped like the record that completed it
      * @param unlabeled    predictions whose horizon passed without a label, timestamped with that moment
-     * @param orphanLabels labels that could not be joined, with the dead-letter headers of {@link dev.losswatch.topology.DeadLetters}
+     * @param orphanLabels labels that could not be joined, with the dead-letter headers of {@link DeadLetterHeaders}
+     * @param accepted     the first copy of each prediction, as it arrives: what label coverage counts
      */
     public record JoinStreams(KStream<String, JoinedEvent> joined, KStream<String, Prediction> unlabeled,
-                              KStream<String, Label> orphanLabels) {
+                              KStream<String, Label> orphanLabels, KStream<String, Prediction> accepted) {
     }
 
     private PredictionLabelJoin() {
@@ -87,6 +90,7 @@ public final class PredictionLabelJoin {
         return new JoinStreams(
                 outputs.mapValues(JoinedEvent.class::cast, Named.as(JOINED_NODE)),
                 outputs.mapValues(Prediction.class::cast, Named.as(UNLABELED_NODE)),
-                outputs.mapValues(Label.class::cast, Named.as(ORPHAN_LABELS_NODE)));
+                outputs.mapValues(Label.class::cast, Named.as(ORPHAN_LABELS_NODE)),
+                outputs.mapValues(Prediction.class::cast, Named.as(ACCEPTED_PREDICTIONS_NODE)));
     }
 }

@@ -87,6 +87,17 @@ public final class LosswatchConfig {
         return values.get(key);
     }
 
+    /** Explicitly set keys under a prefix, in order. */
+    public List<String> keysStartingWith(String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (String key : values.keySet()) {
+            if (key.startsWith(prefix)) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
     public int getInt(Setting setting) {
         String text = get(setting);
         try {

@@ -1,10 +1,10 @@
 package dev.losswatch.topology;
 
+import dev.losswatch.events.DeadLetterHeaders;
 import dev.losswatch.events.DlqReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,17 +14,10 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /**
- * The dead-letter topic's record format, shared by Kafka Streams' exception handlers and by the processors
- * that reject records themselves (orphan labels). A dead letter keeps the original key and value bytes and
- * the original headers, and adds headers naming the reason, a sentence of detail and the record's origin.
+ * Builds the dead letters of Kafka Streams' exception handlers and counts every dead letter by reason. A dead
+ * letter keeps the original key and value bytes and the original headers, and adds {@link DeadLetterHeaders}.
  */
 public final class DeadLetters {
-    public static final String REASON_HEADER = "losswatch.dlq.reason";
-    public static final String DETAIL_HEADER = "losswatch.dlq.detail";
-    public static final String SOURCE_TOPIC_HEADER = "losswatch.source.topic";
-    public static final String SOURCE_PARTITION_HEADER = "losswatch.source.partition";
-    public static final String SOURCE_OFFSET_HEADER = "losswatch.source.offset";
-
     /** Config key under which the application hands its MeterRegistry to the handlers Kafka Streams creates. */
     public static final String METER_REGISTRY_CONFIG = "losswatch.meter.registry";
 
@@ -62,26 +55,7 @@ public final class DeadLetters {
                                               DlqReason reason, String detail) {
         counters.get(reason).increment();
         Headers headers = new RecordHeaders(context.headers() == null ? new RecordHeaders() : context.headers());
-        addHeaders(headers, reason, detail, context.topic(), context.partition(), context.offset());
+        DeadLetterHeaders.add(headers, reason, detail, context.topic(), context.partition(), context.offset());
         return new ProducerRecord<>(topic, null, context.timestamp(), key, value, headers);
-    }
-
-    /** Adds the losswatch dead-letter headers; a processor that forwards its own dead letters uses this too. */
-    public static Headers addHeaders(Headers headers, DlqReason reason, String detail, String sourceTopic,
-                                     int sourcePartition, long sourceOffset) {
-        headers.remove(REASON_HEADER).remove(DETAIL_HEADER)
-                .remove(SOURCE_TOPIC_HEADER).remove(SOURCE_PARTITION_HEADER).remove(SOURCE_OFFSET_HEADER);
-        headers.add(REASON_HEADER, utf8(reason.name()));
-        headers.add(DETAIL_HEADER, utf8(detail == null ? "" : detail));
-        if (sourceTopic != null) {
-            headers.add(SOURCE_TOPIC_HEADER, utf8(sourceTopic));
-            headers.add(SOURCE_PARTITION_HEADER, utf8(Integer.toString(sourcePartition)));
-            headers.add(SOURCE_OFFSET_HEADER, utf8(Long.toString(sourceOffset)));
-        }
-        return headers;
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

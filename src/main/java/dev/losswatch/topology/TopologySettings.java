@@ -1,28 +1,42 @@
 package dev.losswatch.topology;
 
 import dev.losswatch.join.JoinSettings;
+import dev.losswatch.scoring.EventScorer;
 import dev.losswatch.scoring.ModelScoring;
 import dev.losswatch.scoring.ScoringSettings;
+import dev.losswatch.window.WindowSettings;
 
 /** Everything that shapes losswatch's topology; built from the configuration by {@code runtime}. */
 public record TopologySettings(Topics topics, boolean rekeyInputs, int maxClasses, ModelScoring scoring,
-                               JoinSettings join) {
-    public static final int DEFAULT_MAX_CLASSES = 1_000_000;
+                               JoinSettings join, WindowSettings windows, SliceSettings slices) {
 
     public static TopologySettings defaults() {
-        return new TopologySettings(Topics.DEFAULTS, false, DEFAULT_MAX_CLASSES,
-                ModelScoring.uniform(ScoringSettings.DEFAULTS), JoinSettings.defaults());
+        return new TopologySettings(Topics.DEFAULTS, false, EventScorer.DEFAULT_MAX_CLASSES,
+                ModelScoring.uniform(ScoringSettings.DEFAULTS), JoinSettings.defaults(), WindowSettings.defaults(),
+                SliceSettings.NONE);
     }
 
-    public TopologySettings withJoin(JoinSettings join) {
-        return new TopologySettings(topics, rekeyInputs, maxClasses, scoring, join);
+    public TopologySettings withJoin(JoinSettings newJoin) {
+        return new TopologySettings(topics, rekeyInputs, maxClasses, scoring, newJoin, windows, slices);
     }
 
     public TopologySettings withRekeyInputs(boolean rekey) {
-        return new TopologySettings(topics, rekey, maxClasses, scoring, join);
+        return new TopologySettings(topics, rekey, maxClasses, scoring, join, windows, slices);
     }
 
     public TopologySettings withScoring(ModelScoring modelScoring) {
-        return new TopologySettings(topics, rekeyInputs, maxClasses, modelScoring, join);
+        return new TopologySettings(topics, rekeyInputs, maxClasses, modelScoring, join, windows, slices);
+    }
+
+    public TopologySettings withWindows(WindowSettings newWindows) {
+        return new TopologySettings(topics, rekeyInputs, maxClasses, scoring, join, newWindows, slices);
+    }
+
+    public TopologySettings withSlices(SliceSettings newSlices) {
+        return new TopologySettings(topics, rekeyInputs, maxClasses, scoring, join, windows, newSlices);
+    }
+
+    boolean inMemoryStores() {
+        return join.storeType() == JoinSettings.StoreType.IN_MEMORY;
     }
 }

@@ -338,6 +338,6 @@ final class LossWindowProcessor implements Processor<WindowKey, WindowInput, Win
     }
 
     private static String sizeTag(long sizeMs) {
-        return Duration.ofMillis(sizeMs).toString();
+        return WindowId.sizeLabel(sizeMs);
     }
 }

@@ -24,6 +24,18 @@ public record WindowId(WindowKey key, long sizeMs, long startMs) {
     }
 
     /** The window of size {@code sizeMs} that contains {@code timestampMs}. */
+    /** A window size as people write it, for metric labels and queries: 1m, 5m, 1h, 30s, 1500ms, 2d. */
+    public static String sizeLabel(long sizeMs) {
+        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (sizeMs % units[i] == 0) {
+                return sizeMs / units[i] + names[i];
+            }
+        }
+        return sizeMs + "ms";
+    }
+
     public static WindowId containing(WindowKey key, long sizeMs, long timestampMs) {
         return new WindowId(key, sizeMs, timestampMs - Math.floorMod(timestampMs, sizeMs));
     }

@@ -10,7 +10,7 @@ import dev.losswatch.events.DlqReason;
 import dev.losswatch.events.InvalidEventException;
 import dev.losswatch.events.Label;
 import dev.losswatch.events.Prediction;
-import dev.losswatch.topology.DeadLetters;
+import dev.losswatch.events.DeadLetterHeaders;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import java.time.Duration;
@@ -220,10 +220,10 @@ class PredictionLabelJoinTest {
             TestRecord<String, Label> orphan = bed.orphanLabels.readRecord();
             assertThat(orphan.key()).isEqualTo("p1");
             assertThat(orphan.getRecordTime()).isEqualTo(T0.plus(HORIZON).plusSeconds(60));
-            assertThat(headers(orphan)).containsEntry(DeadLetters.REASON_HEADER, "ORPHAN_LABEL")
-                    .containsEntry(DeadLetters.DETAIL_HEADER, "The prediction with predictionId 'p1' passed join.horizon (PT168H)"
+            assertThat(headers(orphan)).containsEntry(DeadLetterHeaders.REASON, "ORPHAN_LABEL")
+                    .containsEntry(DeadLetterHeaders.DETAIL, "The prediction with predictionId 'p1' passed join.horizon (PT168H)"
                             + " without a label and was already published as unlabeled; this label came too late to be joined.")
-                    .containsEntry(DeadLetters.SOURCE_TOPIC_HEADER, JoinTestBed.LABELS);
+                    .containsEntry(DeadLetterHeaders.SOURCE_TOPIC, JoinTestBed.LABELS);
             assertThat(bed.joined.isEmpty()).isTrue();
             assertThat(bed.pendingLabels().get("p1")).isNull();
             assertThat(bed.counts().orphanLabels()).isEqualTo(1);
@@ -244,12 +244,12 @@ class PredictionLabelJoinTest {
             assertThat(orphan.value().getClassIndex()).isEqualTo(1);
             assertThat(orphan.getRecordTime()).isEqualTo(T0.plus(LABEL_WAIT).plusSeconds(1));
             assertThat(headers(orphan)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    DeadLetters.REASON_HEADER, DlqReason.ORPHAN_LABEL.name(),
-                    DeadLetters.DETAIL_HEADER, "No prediction with predictionId 'p1' arrived within join.label-wait (PT1H) of this label;"
+                    DeadLetterHeaders.REASON, DlqReason.ORPHAN_LABEL.name(),
+                    DeadLetterHeaders.DETAIL, "No prediction with predictionId 'p1' arrived within join.label-wait (PT1H) of this label;"
                             + " it waited until 2025-03-01T01:00:01Z.",
-                    DeadLetters.SOURCE_TOPIC_HEADER, JoinTestBed.LABELS,
-                    DeadLetters.SOURCE_PARTITION_HEADER, "0",
-                    DeadLetters.SOURCE_OFFSET_HEADER, "2"));
+                    DeadLetterHeaders.SOURCE_TOPIC, JoinTestBed.LABELS,
+                    DeadLetterHeaders.SOURCE_PARTITION, "0",
+                    DeadLetterHeaders.SOURCE_OFFSET, "2"));
             assertThat(bed.pendingLabels().get("p1")).isNull();
             assertThat(bed.counts().orphanLabels()).isEqualTo(3);
         }
