@@ -253,11 +253,11 @@ public final class Backtest implements AutoCloseable {
     }
 
     private long pendingPredictions() {
-        return driver.getKeyValueStore(PredictionLabelJoin.PENDING_PREDICTIONS_STORE).approximateNumEntries();
+        return driver.getTimestampedKeyValueStore(PredictionLabelJoin.PENDING_PREDICTIONS_STORE).approximateNumEntries();
     }
 
     private long pendingLabels() {
-        return driver.getKeyValueStore(PredictionLabelJoin.PENDING_LABELS_STORE).approximateNumEntries();
+        return driver.getTimestampedKeyValueStore(PredictionLabelJoin.PENDING_LABELS_STORE).approximateNumEntries();
     }
 
     private void drain() {

@@ -61,7 +61,8 @@ final class TopologyTestBed implements AutoCloseable {
 
     static TopologySettings inMemory() {
         TopologySettings defaults = TopologySettings.defaults();
-        return defaults.withJoin(defaults.join().withStoreType(dev.losswatch.join.JoinSettings.StoreType.IN_MEMORY));
+        return defaults.withJoin(defaults.join().withStoreType(dev.losswatch.join.JoinSettings.StoreType.IN_MEMORY))
+                .withWindows(defaults.windows().withInMemoryStores(true));
     }
 
     static Prediction logits(String id, String model, Instant at, float... scores) {
