@@ -50,7 +50,7 @@ public record JoinSettings(
     public enum StoreType {
         /** RocksDB on local disk, restored from the changelog when the disk is lost. */
         PERSISTENT,
-        /** A sorted in-memory map, rebuilt from the changelog on every start. */
+        /** A sorted in-memory map without changelog: lost on restart, for backtests and tests. */
         IN_MEMORY
     }
 

@@ -41,11 +41,16 @@ final class JoinStores {
                 supplier(settings, PredictionLabelJoin.SETTLED_STORE), Serdes.String(), SettledOutcome.serde());
         StoreBuilder<KeyValueStore<Bytes, byte[]>> expiryIndex = Stores.keyValueStoreBuilder(
                 expiryIndexDecorator.apply(supplier(settings, PredictionLabelJoin.EXPIRY_INDEX_STORE)), Serdes.Bytes(), Serdes.ByteArray());
-        return List.of(logged(pendingPredictions), logged(pendingLabels), logged(settled), logged(expiryIndex));
+        return List.of(configured(settings, pendingPredictions), configured(settings, pendingLabels),
+                configured(settings, settled), configured(settings, expiryIndex));
     }
 
-    private static <T extends StateStore> StoreBuilder<T> logged(StoreBuilder<T> builder) {
-        return builder.withLoggingEnabled(Map.of()).withCachingEnabled();
+    /** RocksDB stores are logged, so state survives a lost disk; in-memory ones are scratch state for backtests. */
+    private static <T extends StateStore> StoreBuilder<T> configured(JoinSettings settings, StoreBuilder<T> builder) {
+        StoreBuilder<T> cached = builder.withCachingEnabled();
+        return settings.storeType() == JoinSettings.StoreType.PERSISTENT
+                ? cached.withLoggingEnabled(Map.of())
+                : cached.withLoggingDisabled();
     }
 
     private static KeyValueBytesStoreSupplier timestampedSupplier(JoinSettings settings, String name) {

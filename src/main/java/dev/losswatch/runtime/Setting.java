@@ -72,7 +72,7 @@ public enum Setting {
     WINDOW_SKETCH_K("window.sketch-k", "200", false, "k of each window's KLL quantile sketch (200: about 1.3% rank error)."),
 
     STORE_TYPE("store.type", "persistent", false,
-            "persistent (RocksDB, restored from changelogs) or memory (in-memory stores; backtests)."),
+            "persistent (RocksDB, logged to changelog topics) or memory (in memory, not logged: state is lost on restart; backtests and tests only)."),
 
     HTTP_BIND("http.bind", "127.0.0.1", false, "Address the HTTP server listens on."),
     HTTP_PORT("http.port", "8080", false, "Port of the HTTP server (metrics, queries, health); 0 picks a free port."),

@@ -44,7 +44,7 @@ public final class TopologyConfig {
         return new WindowSettings(config.getDurations(Setting.WINDOW_SIZES), config.getDuration(Setting.WINDOW_GRACE),
                 config.getDuration(Setting.WINDOW_EMIT_INTERVAL), config.getDuration(Setting.WINDOW_IDLE_CLOSE_AFTER),
                 config.getDuration(Setting.WINDOW_RETENTION), config.getInt(Setting.WINDOW_SKETCH_K),
-                timeBasis(config.get(Setting.WINDOW_TIME)));
+                timeBasis(config.get(Setting.WINDOW_TIME)), inMemory(config));
     }
 
     static boolean inMemory(LosswatchConfig config) {

@@ -34,9 +34,10 @@ final class SliceWindowInputs implements Processor<String, ModelEvent, WindowKey
     }
 
     static StoreBuilder<KeyValueStore<String, Integer>> storeBuilder(boolean inMemory) {
-        return Stores.keyValueStoreBuilder(
+        StoreBuilder<KeyValueStore<String, Integer>> builder = Stores.keyValueStoreBuilder(
                 inMemory ? Stores.inMemoryKeyValueStore(STORE) : Stores.persistentKeyValueStore(STORE),
                 Serdes.String(), Serdes.Integer());
+        return inMemory ? builder.withLoggingDisabled() : builder;
     }
 
     @Override

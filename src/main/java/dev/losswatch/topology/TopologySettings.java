@@ -37,6 +37,6 @@ public record TopologySettings(Topics topics, boolean rekeyInputs, int maxClasse
     }
 
     boolean inMemoryStores() {
-        return join.storeType() == JoinSettings.StoreType.IN_MEMORY;
+        return windows.inMemoryStores();
     }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,6 +17,8 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -124,12 +127,22 @@ public final class LossWindows {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(windowStore),
-                                WindowId.serde(), WindowState.serde()).withCachingEnabled(),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(indexStore),
-                                Serdes.Bytes(), Serdes.ByteArray()));
+                // ordered, so that the topology's description is the same on every run
+                return new LinkedHashSet<>(List.of(
+                        logged(Stores.keyValueStoreBuilder(bytesStore(windowStore, settings.inMemoryStores()),
+                                WindowId.serde(), WindowState.serde()).withCachingEnabled(), settings),
+                        logged(Stores.keyValueStoreBuilder(bytesStore(indexStore, settings.inMemoryStores()),
+                                Serdes.Bytes(), Serdes.ByteArray()), settings)));
             }
         };
+    }
+
+    /** RocksDB stores are logged, so windows survive a lost disk; in-memory ones are scratch state for backtests. */
+    private static <T extends StateStore> StoreBuilder<T> logged(StoreBuilder<T> builder, WindowSettings settings) {
+        return settings.inMemoryStores() ? builder.withLoggingDisabled() : builder;
+    }
+
+    private static KeyValueBytesStoreSupplier bytesStore(String name, boolean inMemory) {
+        return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 }

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param retention      how long a closed window stays queryable after it closed, in stream time (default 1 h)
  * @param sketchK        k of each window's KLL quantile sketch (default 200: about 1.3% rank error)
  * @param timeBasis      which timestamp the caller puts on the records; only labels the output (default prediction)
+ * @param inMemoryStores in-memory stores without changelog instead of logged RocksDB: lost on restart, for
+ *                       backtests and tests (default false)
  */
 public record WindowSettings(
         List<Duration> sizes,
@@ -30,7 +32,8 @@ public record WindowSettings(
         Duration idleCloseAfter,
         Duration retention,
         int sketchK,
-        TimeBasis timeBasis) {
+        TimeBasis timeBasis,
+        boolean inMemoryStores) {
 
     /** Durations beyond this (about 290 000 years) would overflow the millisecond arithmetic of the windows. */
     private static final Duration LONGEST = Duration.ofMillis(Long.MAX_VALUE / 16);
@@ -68,23 +71,28 @@ public record WindowSettings(
                 Duration.ofMinutes(5),
                 Duration.ofHours(1),
                 LossAggregate.DEFAULT_SKETCH_K,
-                TimeBasis.PREDICTION);
+                TimeBasis.PREDICTION,
+                false);
     }
 
     public WindowSettings withSizes(List<Duration> newSizes) {
-        return new WindowSettings(newSizes, grace, emitInterval, idleCloseAfter, retention, sketchK, timeBasis);
+        return new WindowSettings(newSizes, grace, emitInterval, idleCloseAfter, retention, sketchK, timeBasis, inMemoryStores);
     }
 
     public WindowSettings withGrace(Duration newGrace) {
-        return new WindowSettings(sizes, newGrace, emitInterval, idleCloseAfter, retention, sketchK, timeBasis);
+        return new WindowSettings(sizes, newGrace, emitInterval, idleCloseAfter, retention, sketchK, timeBasis, inMemoryStores);
     }
 
     public WindowSettings withIdleCloseAfter(Duration newIdleCloseAfter) {
-        return new WindowSettings(sizes, grace, emitInterval, newIdleCloseAfter, retention, sketchK, timeBasis);
+        return new WindowSettings(sizes, grace, emitInterval, newIdleCloseAfter, retention, sketchK, timeBasis, inMemoryStores);
     }
 
     public WindowSettings withRetention(Duration newRetention) {
-        return new WindowSettings(sizes, grace, emitInterval, idleCloseAfter, newRetention, sketchK, timeBasis);
+        return new WindowSettings(sizes, grace, emitInterval, idleCloseAfter, newRetention, sketchK, timeBasis, inMemoryStores);
+    }
+
+    public WindowSettings withInMemoryStores(boolean inMemory) {
+        return new WindowSettings(sizes, grace, emitInterval, idleCloseAfter, retention, sketchK, timeBasis, inMemory);
     }
 
     private static Duration requireInRange(String what, Duration value, Duration smallest) {

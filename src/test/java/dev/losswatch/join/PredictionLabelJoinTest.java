@@ -13,6 +13,7 @@ import dev.losswatch.events.Prediction;
 import dev.losswatch.events.DeadLetterHeaders;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -368,16 +369,28 @@ class PredictionLabelJoinTest {
         }
 
         @Test
-        void everyStoreWritesToAChangelogNamedAfterIt() {
+        void everyPersistentStoreWritesToAChangelogNamedAfterIt() throws Exception {
+            try (JoinTestBed persistent = JoinTestBed.persistent(JoinSettings.defaults(),
+                    java.nio.file.Files.createTempDirectory("join-changelogs"), new SimpleMeterRegistry())) {
+                persistent.predict("p1", T0);
+                persistent.label("p1", T0, 1);
+                persistent.label("p2", T0, 1);
+
+                assertThat(persistent.driver.producedTopicNames()).contains(
+                        "join-test-losswatch-join-pending-predictions-changelog",
+                        "join-test-losswatch-join-pending-labels-changelog",
+                        "join-test-losswatch-join-settled-changelog",
+                        "join-test-losswatch-join-expiry-index-changelog");
+            }
+        }
+
+        @Test
+        void inMemoryScratchStoresWriteNoChangelog() {
             bed.predict("p1", T0);
             bed.label("p1", T0, 1);
             bed.label("p2", T0, 1);
 
-            assertThat(bed.driver.producedTopicNames()).contains(
-                    "join-test-losswatch-join-pending-predictions-changelog",
-                    "join-test-losswatch-join-pending-labels-changelog",
-                    "join-test-losswatch-join-settled-changelog",
-                    "join-test-losswatch-join-expiry-index-changelog");
+            assertThat(bed.driver.producedTopicNames()).noneMatch(topic -> topic.endsWith("-changelog"));
         }
     }
 

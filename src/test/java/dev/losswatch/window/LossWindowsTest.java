@@ -93,7 +93,7 @@ class LossWindowsTest {
             assertThat(late.get(0).value.windowSizeMs()).isEqualTo(60_000);
             assertThat(late.get(0).value.windowStartMs()).isEqualTo(FIRST_MINUTE.toEpochMilli());
             assertThat(late.get(0).value.input()).isEqualTo(new WindowInput.Scored(7.0, LogBase.E, 1.0, true, 0.9));
-            assertThat(windows.counted("losswatch.window.late.inputs", "model", "churn", "size", "PT1M"))
+            assertThat(windows.counted("losswatch.window.late.inputs", "model", "churn", "size", "1m"))
                     .isEqualTo(1.0);
         }
     }

@@ -40,7 +40,7 @@ class WindowSettingsTest {
         assertThatThrownBy(() -> defaults.withGrace(Duration.ofSeconds(-1)))
                 .hasMessageStartingWith("window grace PT-1S must be between PT0S and");
         assertThatThrownBy(() -> new WindowSettings(defaults.sizes(), defaults.grace(), defaults.emitInterval(),
-                defaults.idleCloseAfter(), defaults.retention(), 4, TimeBasis.LABEL))
+                defaults.idleCloseAfter(), defaults.retention(), 4, TimeBasis.LABEL, false))
                 .hasMessage("KLL sketch k must be in [8, 65535], got 4");
     }
 
