@@ -190,10 +190,11 @@ final class HttpApi implements AutoCloseable {
                 break;
         }
         authorize(exchange.getRequestHeaders().getFirst("Authorization"));
+        if (path.equals("/metrics")) {
+            return new Response(200, PROMETHEUS_CONTENT_TYPE, meters.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
+        }
         Map<String, String> parameters = parameters(exchange.getRequestURI().getRawQuery());
         switch (path) {
-            case "/metrics":
-                return new Response(200, PROMETHEUS_CONTENT_TYPE, meters.scrape().getBytes(StandardCharsets.UTF_8), Map.of());
             case "/api/models":
                 allowOnly(parameters, path, Set.of("local"));
                 return Response.json(200, queries.models(localOnly(parameters)));

@@ -51,6 +51,8 @@ final class InteractiveQueries {
     /** The window range a query gets when it names no start. */
     static final Duration DEFAULT_RANGE = Duration.ofHours(1);
 
+    /** Windows reject event times beyond 2^61 ms (docs/windows.md), which keeps their arithmetic from overflowing. */
+    private static final Instant LATEST = Instant.ofEpochMilli(1L << 61);
     private static final Pattern EPOCH_MILLIS = Pattern.compile("-?\\d{1,19}");
     private static final Comparator<JsonNode> WINDOW_ORDER = Comparator
             .<JsonNode>comparingLong(window -> window.path("windowStart").asLong())
@@ -159,12 +161,18 @@ final class InteractiveQueries {
     }
 
     private static Instant instant(String name, String text) {
+        Instant instant;
         try {
-            return EPOCH_MILLIS.matcher(text).matches() ? Instant.ofEpochMilli(Long.parseLong(text)) : Instant.parse(text);
+            instant = EPOCH_MILLIS.matcher(text).matches() ? Instant.ofEpochMilli(Long.parseLong(text)) : Instant.parse(text);
         } catch (NumberFormatException | DateTimeParseException e) {
             throw HttpApiException.badRequest("invalid query parameter", name + "='" + text
                     + "' is neither epoch milliseconds nor an ISO-8601 instant such as 2026-01-31T12:00:00Z");
         }
+        if (instant.isBefore(Instant.EPOCH) || instant.isAfter(LATEST)) {
+            throw HttpApiException.badRequest("invalid query parameter", name + "='" + text
+                    + "' is outside the times a window can have: " + Instant.EPOCH + " to " + LATEST);
+        }
+        return instant;
     }
 
     /** This instance's answer and every other instance's, or a 503 saying which could not be had. */

@@ -89,10 +89,12 @@ public final class RunCommand implements Callable<Integer> {
             RegistryPreflight.check(config.registryProperties(), settings.topics().predictions());
             app = LosswatchApp.start(config);
         } catch (PreflightException | IllegalArgumentException | ConfigException | IOException e) {
+            LOG.debug("losswatch run did not start", e);
             err.println("losswatch run: " + e.getMessage());
             err.flush();
             return 1;
         } catch (StreamsException e) {
+            LOG.debug("Kafka Streams did not start", e);
             err.println("losswatch run: Kafka Streams could not start: " + e.getMessage()
                     + (e.getCause() == null ? "" : " (" + e.getCause() + ")"));
             err.flush();

@@ -3,9 +3,6 @@ package dev.losswatch.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.losswatch.events.EventSerdes;
-import dev.losswatch.topology.LosswatchTopology;
-import dev.losswatch.topology.TopologySettings;
 import dev.losswatch.window.WindowSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -18,11 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -51,19 +44,12 @@ class HttpApiTest {
     /** Serves a losswatch whose Kafka Streams is CREATED, with window sizes 1m and 5m. */
     private HttpTestClient serve(String token) throws IOException {
         WindowSettings windows = WindowSettings.defaults().withSizes(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5)));
-        TopologySettings settings = TopologySettings.defaults().withWindows(windows);
-        Topology topology = LosswatchTopology.build(settings,
-                new EventSerdes(Map.of("schema.registry.url", "mock://http-api-test")), meters);
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "http-api-test");
-        // nothing listens on the discard port; Kafka Streams is never started here
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        properties.putAll(LosswatchTopology.requiredStreamsConfig(settings.topics(), meters));
-        streams = new KafkaStreams(topology, properties);
+        OfflineTopology losswatch = OfflineTopology.of("http-api-test", windows, stateDir, meters);
+        streams = new KafkaStreams(losswatch.topology(), losswatch.properties());
         api = HttpApi.bind("127.0.0.1", 0, token);
-        api.start(streams, meters, new InteractiveQueries(streams, topology.describe(), new HostInfo("127.0.0.1", api.port()),
-                windows, new PeerClient(token), Clock.fixed(Instant.parse("2026-01-31T12:00:00Z"), ZoneOffset.UTC)));
+        api.start(streams, meters, new InteractiveQueries(streams, losswatch.topology().describe(),
+                new HostInfo("127.0.0.1", api.port()), windows, new PeerClient(token),
+                Clock.fixed(Instant.parse("2026-01-31T12:00:00Z"), ZoneOffset.UTC)));
         return new HttpTestClient(api.port());
     }
 

@@ -3,11 +3,8 @@ package dev.losswatch.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.losswatch.events.EventSerdes;
 import dev.losswatch.events.Label;
 import dev.losswatch.events.Prediction;
-import dev.losswatch.topology.LosswatchTopology;
-import dev.losswatch.topology.TopologySettings;
 import dev.losswatch.window.WindowId;
 import dev.losswatch.window.WindowSettings;
 import dev.losswatch.window.WindowState;
@@ -19,14 +16,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -51,20 +45,12 @@ class InteractiveQueriesTest {
     class Models {
         /** The losswatch topology in a test driver, fed one scored prediction per (model, version). */
         private Map<String, Set<String>> modelsInWindowStore(long largestSizeMs, String... modelAndVersion) {
-            TopologySettings settings = TopologySettings.defaults().withWindows(WINDOWS);
-            SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            EventSerdes serdes = new EventSerdes(Map.of("schema.registry.url", "mock://interactive-queries-test"));
-            Topology topology = LosswatchTopology.build(settings, serdes, meters);
-            Properties properties = new Properties();
-            properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "interactive-queries-test");
-            properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-            properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            properties.putAll(LosswatchTopology.requiredStreamsConfig(settings.topics(), meters));
-            try (TopologyTestDriver driver = new TopologyTestDriver(topology, properties, NOW)) {
-                TestInputTopic<String, Prediction> predictions = driver.createInputTopic(settings.topics().predictions(),
-                        new StringSerializer(), serdes.prediction().serializer());
-                TestInputTopic<String, Label> labels = driver.createInputTopic(settings.topics().labels(),
-                        new StringSerializer(), serdes.label().serializer());
+            OfflineTopology losswatch = OfflineTopology.of("interactive-queries-test", WINDOWS, stateDir, new SimpleMeterRegistry());
+            try (TopologyTestDriver driver = new TopologyTestDriver(losswatch.topology(), losswatch.properties(), NOW)) {
+                TestInputTopic<String, Prediction> predictions = driver.createInputTopic(
+                        losswatch.settings().topics().predictions(), new StringSerializer(), losswatch.serdes().prediction().serializer());
+                TestInputTopic<String, Label> labels = driver.createInputTopic(
+                        losswatch.settings().topics().labels(), new StringSerializer(), losswatch.serdes().label().serializer());
                 for (int i = 0; i < modelAndVersion.length; i++) {
                     String[] parts = modelAndVersion[i].split("@", -1);
                     String id = "p" + i;
@@ -111,17 +97,9 @@ class InteractiveQueriesTest {
         @BeforeEach
         void createQueries() {
             // the parameters are checked before any store is read: Kafka Streams needs no broker here
-            SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            TopologySettings settings = TopologySettings.defaults().withWindows(WINDOWS);
-            Topology topology = LosswatchTopology.build(settings,
-                    new EventSerdes(Map.of("schema.registry.url", "mock://interactive-queries-test")), meters);
-            Properties properties = new Properties();
-            properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "interactive-queries-test");
-            properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-            properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            properties.putAll(LosswatchTopology.requiredStreamsConfig(settings.topics(), meters));
-            streams = new KafkaStreams(topology, properties);
-            queries = new InteractiveQueries(streams, topology.describe(), new HostInfo("127.0.0.1", 1), WINDOWS,
+            OfflineTopology losswatch = OfflineTopology.of("interactive-queries-test", WINDOWS, stateDir, new SimpleMeterRegistry());
+            streams = new KafkaStreams(losswatch.topology(), losswatch.properties());
+            queries = new InteractiveQueries(streams, losswatch.topology().describe(), new HostInfo("127.0.0.1", 1), WINDOWS,
                     new PeerClient(""), Clock.fixed(NOW, ZoneOffset.UTC));
         }
 
@@ -162,7 +140,17 @@ class InteractiveQueriesTest {
         void refuseATimeBeyondTheRangeOfEpochMilliseconds() {
             assertThatThrownBy(() -> queries.windowQuery(null, "99999999999999999999", null))
                     .isInstanceOf(HttpApiException.class)
-                    .hasMessageContaining("from='99999999999999999999'");
+                    .hasMessageContaining("from='99999999999999999999' is neither epoch milliseconds");
+        }
+
+        @Test
+        void refuseTimesOutsideThoseAWindowCanHave() {
+            assertThatThrownBy(() -> queries.windowQuery(null, "-1", null))
+                    .isInstanceOf(HttpApiException.class)
+                    .hasMessageContaining("from='-1' is outside the times a window can have: 1970-01-01T00:00:00Z to");
+            assertThatThrownBy(() -> queries.windowQuery(null, null, "+1000000000-01-01T00:00:00Z"))
+                    .isInstanceOf(HttpApiException.class)
+                    .hasMessageContaining("to='+1000000000-01-01T00:00:00Z' is outside the times a window can have");
         }
     }
 }

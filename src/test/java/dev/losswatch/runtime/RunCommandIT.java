@@ -3,6 +3,7 @@ package dev.losswatch.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.losswatch.events.DlqReason;
 import dev.losswatch.events.EventSerdes;
 import dev.losswatch.events.Label;
 import dev.losswatch.events.Prediction;
@@ -167,10 +168,17 @@ class RunCommandIT {
         // an old prediction is past its horizon as soon as it arrives behind current ones: it comes out unlabeled
         settings.put(Setting.JOIN_HORIZON.key(), "10s");
         HttpTestClient http = new HttpTestClient(port);
-        EventSerdes serdes = new EventSerdes(Map.of(Setting.SCHEMA_REGISTRY_URL.key(), TestInstances.registryUrl(name)));
+        EventSerdes serdes = TestInstances.serdes(name);
 
         try (InProcessRun run = new InProcessRun("run", "--config", configFile(settings).toString(), "--create-topics")) {
             http.awaitReady(STARTUP);
+            String beforeTraffic = http.get("/metrics").body();
+            for (DlqReason reason : DlqReason.values()) {
+                assertThat(beforeTraffic).contains("losswatch_dlq_total{reason=\"" + reason.name() + "\"} 0.0");
+            }
+            assertThat(beforeTraffic).contains("losswatch_duplicates_total{side=\"prediction\"} 0.0",
+                    "losswatch_duplicates_total{side=\"label\"} 0.0", "losswatch_conflicts_total 0.0");
+
             Instant start = Instant.now();
             List<Prediction> predictions = new ArrayList<>();
             List<Label> labels = new ArrayList<>();

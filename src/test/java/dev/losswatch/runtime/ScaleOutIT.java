@@ -52,7 +52,7 @@ class ScaleOutIT {
     private final EmbeddedKafka kafka;
     private final KafkaTestClient client;
     private final Topics topics = TestInstances.topics(NAME);
-    private final EventSerdes serdes = new EventSerdes(Map.of(Setting.SCHEMA_REGISTRY_URL.key(), TestInstances.registryUrl(NAME)));
+    private final EventSerdes serdes = TestInstances.serdes(NAME);
 
     ScaleOutIT(EmbeddedKafka kafka, KafkaTestClient client) {
         this.kafka = kafka;

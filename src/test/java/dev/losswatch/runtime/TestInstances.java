@@ -1,5 +1,6 @@
 package dev.losswatch.runtime;
 
+import dev.losswatch.events.EventSerdes;
 import dev.losswatch.topology.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,5 +50,10 @@ final class TestInstances {
     /** The in-process registry every instance and producer of the application {@code name} in this JVM shares. */
     static String registryUrl(String name) {
         return "mock://" + name;
+    }
+
+    /** Serdes on the registry of the application {@code name}, as its producers and consumers use them. */
+    static EventSerdes serdes(String name) {
+        return new EventSerdes(Map.of(Setting.SCHEMA_REGISTRY_URL.key(), registryUrl(name)));
     }
 }
