@@ -127,7 +127,7 @@ public final class RunCommand implements Callable<Integer> {
                 // a prediction and its label must meet in the same task, or they never join
                 throw new PreflightException("Topic " + topics.predictions() + " has " + predictionPartitions
                         + " partition(s) but " + topics.labels() + " has " + labelPartitions + ": the join needs both "
-                        + "inputs on the same partition count. Add partitions to the smaller one (kafka-topics.sh --alter).");
+                        + "inputs on the same partition count, so that a prediction and its label land on the same partition number.");
             }
         }
     }
