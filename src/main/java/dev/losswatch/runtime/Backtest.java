@@ -215,11 +215,13 @@ public final class Backtest implements AutoCloseable {
                         events.add(new Event(label.getTimestamp().toEpochMilli(), sequence, null, label));
                     }
                 } catch (IOException | EventJson.MalformedEventException e) {
+                    String problem = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+                            ? "not valid JSON: " + json.getOriginalMessage() : e.getMessage();
                     summary.malformedLines++;
                     summary.deadLetters++;
                     ObjectNode dead = EventJson.MAPPER.createObjectNode();
                     dead.put("reason", DlqReason.UNDECODABLE.name());
-                    dead.put("detail", file.getFileName() + " line " + lineNumber + ": " + e.getMessage());
+                    dead.put("detail", file.getFileName() + " line " + lineNumber + ": " + problem);
                     dead.put("source", file.toString());
                     dead.put("line", lineNumber);
                     write(deadLettersFile, dead);
@@ -234,17 +236,18 @@ public final class Backtest implements AutoCloseable {
     }
 
     /**
-     * Lets time pass every horizon and window: the wall clock jumps past them all, so the join's and the windows'
-     * wall-clock backstops expire and close everything, then steps on until nothing is left to expire (each scan
-     * expires a bounded number of entries).
+     * Lets time pass every horizon and window: the wall clock jumps past them all, then again by the backstops'
+     * idleness thresholds, so the join's and the windows' wall-clock backstops expire and close everything; it
+     * then steps on while a backlog remains (each expiry scan removes a bounded number of entries).
      */
     private void flush() {
         Duration beyondEverything = settings.join().horizon().plus(settings.join().labelWait())
-                .plus(settings.join().idleExpiryAfter()).plus(settings.windows().grace())
-                .plus(settings.windows().idleCloseAfter()).plus(settings.windows().retention())
+                .plus(settings.windows().grace()).plus(settings.windows().retention())
                 .plus(settings.windows().sizes().get(settings.windows().sizes().size() - 1)).plus(Duration.ofDays(1));
-        advanceWallClockTo(wallClock + beyondEverything.toMillis());
         Duration step = settings.join().expiryInterval().plus(settings.windows().emitInterval());
+        advanceWallClockTo(wallClock + beyondEverything.toMillis());
+        advanceWallClockTo(wallClock + settings.join().idleExpiryAfter().plus(settings.windows().idleCloseAfter())
+                .plus(step).toMillis());
         for (int i = 0; i < MAX_FLUSH_STEPS && pendingPredictions() + pendingLabels() > 0; i++) {
             advanceWallClockTo(wallClock + step.toMillis());
         }

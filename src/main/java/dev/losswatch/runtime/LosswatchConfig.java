@@ -176,7 +176,7 @@ public final class LosswatchConfig {
     }
 
     static IllegalArgumentException invalid(String key, String value, String expected) {
-        return new IllegalArgumentException("setting " + key + " = '" + value + "' is not " + expected);
+        return new IllegalArgumentException(key + " = '" + value + "' is not " + expected);
     }
 
     /**

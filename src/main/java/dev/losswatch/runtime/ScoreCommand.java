@@ -64,7 +64,7 @@ public final class ScoreCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         LogBase base;
         try {
-            base = parseLogBase(logBase);
+            base = TopologyConfig.logBase("--log-base", logBase);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -76,19 +76,6 @@ public final class ScoreCommand implements Callable<Integer> {
             score(new BufferedReader(reader), out, settings, maxClasses);
         }
         return 0;
-    }
-
-    static LogBase parseLogBase(String text) {
-        switch (text) {
-            case "e":
-                return LogBase.E;
-            case "2":
-                return LogBase.TWO;
-            case "10":
-                return LogBase.TEN;
-            default:
-                throw new IllegalArgumentException("--log-base must be e, 2 or 10, got '" + text + "'");
-        }
     }
 
     /** Scores every line of {@code lines} onto {@code out}; returns how many lines were read. */

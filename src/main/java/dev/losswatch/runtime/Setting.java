@@ -14,12 +14,12 @@ public enum Setting {
     BOOTSTRAP_SERVERS("bootstrap.servers", "127.0.0.1:9092", true, "Kafka brokers to connect to."),
     PROCESSING_GUARANTEE("processing.guarantee", "exactly_once_v2", true,
             "exactly_once_v2 (each event counted once, even across crashes) or at_least_once."),
-    STATE_DIR("state.dir", System.getProperty("java.io.tmpdir") + "/losswatch-state", true,
-            "Where the RocksDB state stores live."),
+    STATE_DIR("state.dir", "/tmp/losswatch-state", true,
+            "Where the RocksDB state stores live; give each instance on a host its own."),
     NUM_STREAM_THREADS("num.stream.threads", "1", true, "Stream threads in this instance."),
 
-    SCHEMA_REGISTRY_URL("schema.registry.url", "mock://losswatch", false,
-            "Confluent-API schema registry URL(s), comma-separated; mock://<scope> is an in-process registry."),
+    SCHEMA_REGISTRY_URL("schema.registry.url", "", false,
+            "Confluent-API schema registry URL(s), comma-separated; required by run. mock://<scope> is an in-process registry (demo, backtest, tests)."),
 
     TOPIC_PREDICTIONS("topic.predictions", "predictions", false, "Input: Prediction events."),
     TOPIC_LABELS("topic.labels", "labels", false, "Input: Label events."),

@@ -75,9 +75,9 @@ class LosswatchConfigTest {
         LosswatchConfig config = LosswatchConfig.of(Map.of("join.horizon", "a week", "http.port", "eighty"));
 
         assertThatThrownBy(() -> config.getDuration(Setting.JOIN_HORIZON))
-                .hasMessage("setting join.horizon = 'a week' is not a duration such as 10s, 5m, 1h, 7d or ISO-8601 PT10S");
+                .hasMessage("join.horizon = 'a week' is not a duration such as 10s, 5m, 1h, 7d or ISO-8601 PT10S");
         assertThatThrownBy(() -> config.getInt(Setting.HTTP_PORT))
-                .hasMessage("setting http.port = 'eighty' is not a whole number");
+                .hasMessage("http.port = 'eighty' is not a whole number");
     }
 
     @Test

@@ -173,6 +173,6 @@ class ScoreCommandTest {
         int exit = cli.execute("score", "--input", file.toString(), "--log-base", "3");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--log-base must be e, 2 or 10, got '3'");
+        assertThat(err.toString()).contains("--log-base = '3' is not e, 2 or 10");
     }
 }

@@ -1,5 +1,8 @@
 package dev.losswatch.events.registry;
 
+import dev.losswatch.testing.ApicurioRegistryProcess;
+import dev.losswatch.testing.SchemaEdits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
-package dev.losswatch.events.registry;
+package dev.losswatch.testing;
 
+import dev.losswatch.events.registry.RestSchemaRegistryClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * Apicurio Registry 2.6 (in-memory storage) as a child process on a free 127.0.0.1 port: a real registry
  * speaking the Confluent API under {@code /apis/ccompat/v7}. Failsafe unpacks it into {@code target/apicurio}.
  */
-final class ApicurioRegistryProcess implements AutoCloseable {
+public final class ApicurioRegistryProcess implements AutoCloseable {
     private static final Duration READY_WITHIN = Duration.ofSeconds(120);
 
     private final Process process;
@@ -33,7 +34,7 @@ final class ApicurioRegistryProcess implements AutoCloseable {
     }
 
     /** Starts the registry found under the {@code apicurio.home} system property and waits until it is ready. */
-    static ApicurioRegistryProcess start() throws IOException, InterruptedException {
+    public static ApicurioRegistryProcess start() throws IOException, InterruptedException {
         String home = System.getProperty("apicurio.home");
         if (home == null) {
             throw new IllegalStateException("system property apicurio.home is not set: run this IT through failsafe "
@@ -66,17 +67,17 @@ final class ApicurioRegistryProcess implements AutoCloseable {
     }
 
     /** The Confluent-compatible API, e.g. {@code http://127.0.0.1:40123/apis/ccompat/v7}. */
-    String confluentApiUrl() {
+    public String confluentApiUrl() {
         return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     }
 
     /** From process start until the readiness check answered UP. */
-    Duration startup() {
+    public Duration startup() {
         return startup;
     }
 
     /** Sets the global compatibility level through the Confluent API ({@code PUT /config}). */
-    void setGlobalCompatibility(String level) throws IOException, InterruptedException {
+    public void setGlobalCompatibility(String level) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/config"))
                 .header("Content-Type", RestSchemaRegistryClient.CONTENT_TYPE)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\": \"" + level + "\"}"))

@@ -1,4 +1,4 @@
-package dev.losswatch.events.registry;
+package dev.losswatch.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,14 +8,14 @@ import java.util.Set;
 import org.apache.avro.Schema;
 
 /** Other producers' versions of our schemas, made by editing the schema's JSON as a producer team would. */
-final class SchemaEdits {
+public final class SchemaEdits {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SchemaEdits() {
     }
 
     /** {@code schema} with one more field, given as JSON, appended. */
-    static Schema withField(Schema schema, String fieldJson) {
+    public static Schema withField(Schema schema, String fieldJson) {
         ObjectNode record = json(schema);
         try {
             ((ArrayNode) record.get("fields")).add(JSON.readTree(fieldJson));
@@ -26,14 +26,14 @@ final class SchemaEdits {
     }
 
     /** {@code schema} without the named fields. */
-    static Schema withoutFields(Schema schema, String... names) {
+    public static Schema withoutFields(Schema schema, String... names) {
         ObjectNode record = json(schema);
         ((ArrayNode) record.get("fields")).removeIf(field -> Set.of(names).contains(field.get("name").asText()));
         return new Schema.Parser().parse(record.toString());
     }
 
     /** {@code schema} with the named field's type replaced by {@code typeJson}. */
-    static Schema withFieldType(Schema schema, String name, String typeJson) {
+    public static Schema withFieldType(Schema schema, String name, String typeJson) {
         ObjectNode record = json(schema);
         record.get("fields").forEach(field -> {
             if (field.get("name").asText().equals(name)) {
