@@ -3,6 +3,7 @@ package dev.losswatch.runtime;
 import dev.losswatch.events.registry.RegisteredSchema;
 import dev.losswatch.events.registry.SchemaRegistryClient;
 import dev.losswatch.events.registry.SchemaRegistryClients;
+import dev.losswatch.events.registry.SchemaRegistryConfig;
 import dev.losswatch.events.registry.SchemaRegistryException;
 import dev.losswatch.events.registry.TopicNameStrategy;
 import java.util.Map;
@@ -11,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fail-fast check that the schema registry answers before the app starts consuming: without it every record
+ * Fail-fast check that the schema registry is configured and answers before the app starts consuming: without it every record
  * would fail to decode. It asks for the latest schema of the predictions topic's subject, which any
  * Confluent-API registry answers, either with the schema or with "subject not found" (producers have not
  * registered it yet, which is fine). An in-process {@code mock://} registry always answers.
@@ -28,6 +29,11 @@ final class RegistryPreflight {
      * @throws PreflightException saying why the registry cannot be used; never with credentials in it
      */
     static void check(Map<String, Object> registryProperties, String predictionsTopic) {
+        Object url = registryProperties.get(SchemaRegistryConfig.URL);
+        if (url == null || url.toString().isBlank()) {
+            throw new PreflightException(SchemaRegistryConfig.URL + " is not set: name the schema registry that the "
+                    + "producers use (e.g. http://registry:8081), or mock://<scope> for an in-process one");
+        }
         SchemaRegistryClient client;
         try {
             client = SchemaRegistryClients.fromConfig(registryProperties);

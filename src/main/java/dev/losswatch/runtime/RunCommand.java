@@ -28,15 +28,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code losswatch run}: checks that the brokers answer, the topics exist and the schema registry answers, then
+ * {@code losswatch run}: checks that the schema registry answers, the brokers answer and the topics exist, then
  * runs {@link LosswatchApp} until SIGTERM or Ctrl-C. A failed check ends the command with exit code 1 and one
  * message saying what is wrong, without a stack trace.
  */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {"Runs losswatch: joins predictions with their labels, scores them and serves metrics and queries over HTTP.",
-                "Checks first that the Kafka brokers answer, that the input and output topics exist and that the schema "
-                        + "registry answers; stops on SIGTERM or Ctrl-C, committing its work."})
+                "Checks first that the schema registry answers, that the Kafka brokers answer and that the input and "
+                        + "output topics exist; stops on SIGTERM or Ctrl-C, committing its work."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     /** The shutdown hook waits this long beyond the app's close timeout before giving up. */
@@ -85,8 +85,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             LosswatchConfig config = loadConfig();
             TopologySettings settings = TopologyConfig.settings(config);
-            checkKafka(config, settings.topics());
             RegistryPreflight.check(config.registryProperties(), settings.topics().predictions());
+            checkKafka(config, settings.topics());
             app = LosswatchApp.start(config);
         } catch (PreflightException | IllegalArgumentException | ConfigException | IOException e) {
             LOG.debug("losswatch run did not start", e);

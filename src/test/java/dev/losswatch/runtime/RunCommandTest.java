@@ -56,11 +56,20 @@ class RunCommandTest {
     void unreachableBrokersAreNamedAfterThePreflightTimeout() throws IOException {
         String nobody = "127.0.0.1:" + EmbeddedKafka.freeLoopbackPorts(1).get(0);
 
-        Outcome outcome = run("run", "--config", config("bootstrap.servers=" + nobody + "\n").toString(),
+        Outcome outcome = run("run", "--config",
+                config("bootstrap.servers=" + nobody + "\nschema.registry.url=mock://run-command-test\n").toString(),
                 "--preflight-timeout", "1s");
 
         assertThat(outcome.exitCode()).isEqualTo(1);
         assertThat(outcome.err()).contains("bootstrap.servers=" + nobody, "not reachable").doesNotContain("\tat ");
+    }
+
+    @Test
+    void withoutASchemaRegistryItSaysWhichSettingNamesIt() throws IOException {
+        Outcome outcome = run("run", "--config", config("application.id=no-registry\n").toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.err()).contains("schema.registry.url is not set", "mock://<scope>").doesNotContain("\tat ");
     }
 
     @Test
