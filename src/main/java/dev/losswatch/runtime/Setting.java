@@ -76,7 +76,7 @@ public enum Setting {
 
     HTTP_BIND("http.bind", "127.0.0.1", false, "Address the HTTP server listens on."),
     HTTP_PORT("http.port", "8080", false, "Port of the HTTP server (metrics, queries, health); 0 picks a free port."),
-    HTTP_TOKEN("http.token", "", false, "When set, every HTTP request but /health needs 'Authorization: Bearer <token>'.");
+    HTTP_TOKEN("http.token", "", false, "When set, every HTTP request but /health, /health/live and /health/ready needs 'Authorization: Bearer <token>'.");
 
     private final String key;
     private final String defaultValue;
