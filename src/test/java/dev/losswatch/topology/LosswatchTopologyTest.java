@@ -92,6 +92,29 @@ class LosswatchTopologyTest {
     }
 
     @Test
+    void aRecordNamingASchemaIdTheRegistryDoesNotKnowIsDeadLetteredAsSuch() throws Exception {
+        try (TopologyTestBed bed = new TopologyTestBed(TopologyTestBed.inMemory())) {
+            bed.rawPredictions.pipeInput("p1".getBytes(), new byte[] {0, 0, 0, 0x7f, 0x7f, 2, 'x'}, T0);
+
+            TestRecord<byte[], byte[]> dead = bed.deadLetters.readRecord();
+            assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("UNKNOWN_SCHEMA_ID");
+            assertThat(header(dead, DeadLetterHeaders.DETAIL)).contains("32639");
+        }
+    }
+
+    @Test
+    void aRecordOfAnotherSchemaOnThePredictionsTopicIsDeadLetteredAsWrongSchema() throws Exception {
+        try (TopologyTestBed bed = new TopologyTestBed(TopologyTestBed.inMemory())) {
+            byte[] aLabel = bed.serdes.label().serializer().serialize("predictions", label("p1", T0, 0));
+            bed.rawPredictions.pipeInput("p1".getBytes(), aLabel, T0);
+
+            TestRecord<byte[], byte[]> dead = bed.deadLetters.readRecord();
+            assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("WRONG_SCHEMA");
+            assertThat(dead.value()).isEqualTo(aLabel);
+        }
+    }
+
+    @Test
     void aLabelThatDoesNotFitItsPredictionIsDeadLetteredAndThePredictionKeepsWaiting() throws Exception {
         try (TopologyTestBed bed = new TopologyTestBed(TopologyTestBed.inMemory())) {
             bed.send(logits("p1", "churn", T0, 1.0f, 2.0f));
