@@ -1,0 +1,108 @@
+package dev.losswatch.runtime;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.logging.log4j.LogManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code losswatch demo}: losswatch on live simulated traffic with nothing to install, see docs/demo.md. Prints a
+ * table of the figures every {@link #REFRESH} until Ctrl-C, which stops everything and removes the temporary
+ * directory.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {"Runs losswatch on live simulated traffic of three models, on a Kafka broker inside this process, "
+                + "and shows a table of their loss every 2 s. One model regresses after --regression-after.",
+                "Needs nothing else; Ctrl-C stops it and removes everything it wrote. Logs go to stderr: 2>demo.log keeps the table clean."})
+public final class DemoCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    static final Duration REFRESH = Duration.ofSeconds(2);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", defaultValue = "200",
+            description = "Predictions per second over all models (their labels come on top). Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(names = "--regression-after", paramLabel = "DURATION", defaultValue = "90s",
+            converter = RunCommand.DurationConverter.class,
+            description = "When the churn model regresses, after the traffic starts (10s, 2m, PT90S). Default: ${DEFAULT-VALUE}.")
+    Duration regressionAfter;
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of losswatch's HTTP API (metrics, queries); 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long startNanos = System.nanoTime();
+        List<String> announcements = new ArrayList<>();
+        Demo demo;
+        try {
+            demo = Demo.start(new Demo.Options(rate, regressionAfter, httpPort), line -> {
+                synchronized (announcements) {
+                    announcements.add(line);
+                }
+            });
+        } catch (IOException | IllegalArgumentException | StreamsException e) {
+            LOG.debug("losswatch demo did not start", e);
+            err.println("losswatch demo: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            demo.close();
+            closed.countDown();
+            // log4j2.xml leaves this to us, so that the closing is logged to the end
+            LogManager.shutdown();
+        }, "losswatch-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        DemoDashboard dashboard = new DemoDashboard(demo.app().meterRegistry(), demo.dashboardWindow());
+        String address = "http://127.0.0.1:" + demo.app().httpPort();
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                String elapsed = String.format("%.0f s", (System.nanoTime() - startNanos) / 1e9);
+                String status = "up " + elapsed + ", metrics at " + address + "/metrics, Ctrl-C stops"
+                        + demo.traffic().failure().map(f -> "\nTRAFFIC STOPPED: " + f).orElse("");
+                out.print(dashboard.render(dashboard.figures(demo.traffic().counts()), status));
+                synchronized (announcements) {
+                    announcements.forEach(out::println);
+                }
+                out.flush();
+                if (closed.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return 0;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        removeShutdownHook(hook);
+        demo.close();
+        return 0;
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // the hook runs now and closes the demo itself
+        }
+    }
+}
