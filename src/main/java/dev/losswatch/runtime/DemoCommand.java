@@ -5,17 +5,18 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
 /**
  * {@code losswatch demo}: losswatch on live simulated traffic with nothing to install, see docs/demo.md. Prints a
@@ -30,6 +31,11 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
     static final Duration REFRESH = Duration.ofSeconds(2);
+    /**
+     * Handled here rather than by a shutdown hook: the embedded broker's own hook would stop it concurrently
+     * with losswatch, which then cannot commit and waits out its close timeout.
+     */
+    private static final List<String> STOP_SIGNALS = List.of("INT", "TERM");
 
     @Spec
     CommandSpec spec;
@@ -66,33 +72,31 @@ public final class DemoCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            demo.close();
-            closed.countDown();
-            // log4j2.xml leaves this to us, so that the closing is logged to the end
-            LogManager.shutdown();
-        }, "losswatch-demo-shutdown");
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String signal : STOP_SIGNALS) {
+            Signal.handle(new Signal(signal), received -> stopRequested.countDown());
+        }
+        // other ways the JVM ends (SIGHUP, a closed terminal) still remove the temporary directory
+        Thread hook = new Thread(demo::close, "losswatch-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         DemoDashboard dashboard = new DemoDashboard(demo.app().meterRegistry(), demo.dashboardWindow());
         String address = "http://127.0.0.1:" + demo.app().httpPort();
         try {
-            while (!Thread.currentThread().isInterrupted()) {
-                String elapsed = String.format("%.0f s", (System.nanoTime() - startNanos) / 1e9);
-                String status = "up " + elapsed + ", metrics at " + address + "/metrics, Ctrl-C stops"
-                        + demo.traffic().failure().map(f -> "\nTRAFFIC STOPPED: " + f).orElse("");
+            do {
+                String status = String.format(Locale.ROOT, "up %.0f s, metrics at %s/metrics, Ctrl-C stops%s",
+                        (System.nanoTime() - startNanos) / 1e9, address,
+                        demo.traffic().failure().map(f -> "\nTRAFFIC STOPPED: " + f).orElse(""));
                 out.print(dashboard.render(dashboard.figures(demo.traffic().counts()), status));
                 synchronized (announcements) {
                     announcements.forEach(out::println);
                 }
                 out.flush();
-                if (closed.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS)) {
-                    return 0;
-                }
-            }
+            } while (!stopRequested.await(REFRESH.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        out.println("Stopping the demo");
+        out.flush();
         removeShutdownHook(hook);
         demo.close();
         return 0;
