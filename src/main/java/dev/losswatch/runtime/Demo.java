@@ -115,6 +115,10 @@ final class Demo implements AutoCloseable {
         return traffic;
     }
 
+    String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
     Path workDir() {
         return workDir;
     }

@@ -83,8 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
         String address = "http://127.0.0.1:" + demo.app().httpPort();
         try {
             do {
-                String status = String.format(Locale.ROOT, "up %.0f s, metrics at %s/metrics, Ctrl-C stops%s",
-                        (System.nanoTime() - startNanos) / 1e9, address,
+                String status = String.format(Locale.ROOT, "up %.0f s, Kafka at %s, metrics at %s/metrics, Ctrl-C stops%s",
+                        (System.nanoTime() - startNanos) / 1e9, demo.bootstrapServers(), address,
                         demo.traffic().failure().map(f -> "\nTRAFFIC STOPPED: " + f).orElse(""));
                 out.print(dashboard.render(dashboard.figures(demo.traffic().counts()), status));
                 synchronized (announcements) {
