@@ -45,6 +45,13 @@ final class Demo implements AutoCloseable {
 
     /** What the user may choose. */
     record Options(double eventsPerSecond, Duration regressionAfter, int httpPort) {
+        /** Checked before anything starts, so that a mistyped option costs no broker start. */
+        Options {
+            TrafficGenerator.requireValid(eventsPerSecond, regressionAfter);
+            if (httpPort < 0 || httpPort > 65_535) {
+                throw new IllegalArgumentException("the HTTP port must be 0 (any free port) to 65535, got " + httpPort);
+            }
+        }
     }
 
     private Demo(Path workDir, EmbeddedKafka kafka, LosswatchApp app, TrafficGenerator traffic, Duration dashboardWindow) {

@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.streams.errors.StreamsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -59,22 +58,31 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long startNanos = System.nanoTime();
         List<String> announcements = new ArrayList<>();
-        Demo demo;
+        Demo.Options options;
         try {
-            demo = Demo.start(new Demo.Options(rate, regressionAfter, httpPort), line -> {
-                synchronized (announcements) {
-                    announcements.add(line);
-                }
-            });
-        } catch (IOException | IllegalArgumentException | StreamsException e) {
-            LOG.debug("losswatch demo did not start", e);
+            options = new Demo.Options(rate, regressionAfter, httpPort);
+        } catch (IllegalArgumentException e) {
             err.println("losswatch demo: " + e.getMessage());
             err.flush();
             return 1;
         }
+        // installed first, so that Ctrl-C while starting stops in order too
         CountDownLatch stopRequested = new CountDownLatch(1);
         for (String signal : STOP_SIGNALS) {
             Signal.handle(new Signal(signal), received -> stopRequested.countDown());
+        }
+        Demo demo;
+        try {
+            demo = Demo.start(options, line -> {
+                synchronized (announcements) {
+                    announcements.add(line);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.error("losswatch demo did not start", e);
+            err.println("losswatch demo could not start: " + e);
+            err.flush();
+            return 1;
         }
         // other ways the JVM ends (SIGHUP, a closed terminal) still remove the temporary directory
         Thread hook = new Thread(demo::close, "losswatch-demo-shutdown");
@@ -83,7 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
         String address = "http://127.0.0.1:" + demo.app().httpPort();
         try {
             do {
-                String status = String.format(Locale.ROOT, "up %.0f s, Kafka at %s, metrics at %s/metrics, Ctrl-C stops%s",
+                String status = String.format(Locale.ROOT, "up %.0f s, Ctrl-C stops\nKafka at %s, metrics at %s/metrics%s",
                         (System.nanoTime() - startNanos) / 1e9, demo.bootstrapServers(), address,
                         demo.traffic().failure().map(f -> "\nTRAFFIC STOPPED: " + f).orElse(""));
                 out.print(dashboard.render(dashboard.figures(demo.traffic().counts()), status));

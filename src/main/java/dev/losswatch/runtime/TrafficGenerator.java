@@ -110,17 +110,23 @@ public final class TrafficGenerator implements AutoCloseable {
      */
     public static TrafficGenerator start(String bootstrapServers, EventSerdes serdes, Topics topics,
                                          double eventsPerSecond, Duration regressionAfter, Consumer<String> announcements) {
-        if (!(eventsPerSecond > 0) || Double.isInfinite(eventsPerSecond)) {
-            throw new IllegalArgumentException("the event rate must be a positive number of events per second, got " + eventsPerSecond);
-        }
-        if (regressionAfter.isNegative()) {
-            throw new IllegalArgumentException("the regression cannot come before the start: regression after " + regressionAfter);
-        }
+        requireValid(eventsPerSecond, regressionAfter);
         TrafficGenerator generator = new TrafficGenerator(bootstrapServers, serdes, topics, eventsPerSecond,
                 regressionAfter, announcements, Clock.systemUTC());
         generator.start = generator.clock.instant();
         generator.thread.scheduleAtFixedRate(generator::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
         return generator;
+    }
+
+    /** @throws IllegalArgumentException when the rate is not a positive number or the regression would come before the start */
+    static void requireValid(double eventsPerSecond, Duration regressionAfter) {
+        if (!(eventsPerSecond > 0) || Double.isInfinite(eventsPerSecond)) {
+            throw new IllegalArgumentException("the rate must be a positive number of events per second, got " + eventsPerSecond);
+        }
+        if (regressionAfter.isNegative()) {
+            throw new IllegalArgumentException("the regression cannot come before the traffic starts, got regression after "
+                    + regressionAfter);
+        }
     }
 
     public Counts counts() {
