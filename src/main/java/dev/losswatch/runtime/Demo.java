@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ final class Demo implements AutoCloseable {
             TrafficGenerator traffic = TrafficGenerator.start(kafka.bootstrapServers(),
                     new EventSerdes(config.registryProperties()), topics, options.eventsPerSecond(),
                     options.regressionAfter(), announcements);
-            return new Demo(workDir, kafka, app, traffic, config.getDurations(Setting.WINDOW_SIZES).get(0));
+            return new Demo(workDir, kafka, app, traffic, Collections.min(config.getDurations(Setting.WINDOW_SIZES)));
         } catch (IOException | RuntimeException e) {
             started.forEach(Demo::closeQuietly);
             deleteWorkDir(workDir);
