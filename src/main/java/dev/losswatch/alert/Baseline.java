@@ -1,0 +1,130 @@
+package dev.losswatch.alert;
+
+import java.time.Instant;
+import java.util.OptionalDouble;
+
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+
+/**
+ * The frozen baseline of a model version (and slice): mean, spread and a quantile sketch of its loss in
+ * the reference period, or a mean the user configured (from offline validation, say), in which case the
+ * reference period still supplies the shape of the loss distribution.
+ */
+public final class Baseline implements MeanEstimate {
+    private final Instant referenceStart;
+    private final Instant referenceEnd;
+    private final LossMoments weighted;
+    private final LossMoments perEvent;
+    private final KllDoublesSketch sketch;
+    private final UpperTail upperTail;
+    private final OptionalDouble configuredMean;
+
+    Baseline(Instant referenceStart, Instant referenceEnd, LossMoments weighted, LossMoments perEvent,
+             KllDoublesSketch sketch, UpperTail upperTail, OptionalDouble configuredMean) {
+        if (perEvent.count() < 2 || sketch.isEmpty()) {
+            throw new IllegalArgumentException("a baseline needs at least 2 events, got " + perEvent.count());
+        }
+        if (!(perEvent.mean() > 0)) {
+            throw new IllegalArgumentException("a baseline needs a positive mean loss, the reference period had "
+                    + perEvent.mean() + "; a model whose every loss is 0 cannot regress relative to it");
+        }
+        this.referenceStart = referenceStart;
+        this.referenceEnd = referenceEnd;
+        this.weighted = weighted;
+        this.perEvent = perEvent;
+        this.sketch = sketch;
+        this.upperTail = upperTail;
+        this.configuredMean = configuredMean;
+    }
+
+    public boolean isConfigured() {
+        return configuredMean.isPresent();
+    }
+
+    /** The baseline mean loss alerts compare with: the configured one, else the reference period's weighted mean. */
+    @Override
+    public double mean() {
+        return configuredMean.orElse(weighted.mean());
+    }
+
+    /** Sampling variance of {@link #mean()}: 0 for a configured mean, which is taken as exact. */
+    @Override
+    public double varianceOfMean() {
+        return isConfigured() ? 0.0 : weighted.varianceOfMean();
+    }
+
+    /** Effective events behind {@link #mean()}; infinite for a configured mean. */
+    @Override
+    public double effectiveCount() {
+        return isConfigured() ? Double.POSITIVE_INFINITY : weighted.effectiveCount();
+    }
+
+    /** Standard deviation of one event's loss in the reference period. */
+    public double standardDeviation() {
+        return weighted.standardDeviation();
+    }
+
+    public double quantile(double rank) {
+        return sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE) * scale();
+    }
+
+    public long referenceEvents() {
+        return perEvent.count();
+    }
+
+    public Instant referenceStart() {
+        return referenceStart;
+    }
+
+    public Instant referenceEnd() {
+        return referenceEnd;
+    }
+
+    /**
+     * The per-event loss distribution the sequential detector assumes when nothing has changed: the exact
+     * largest losses of the reference period above the sketch's bulk, with the exact mean and variance of
+     * the reference period (a sketch places quantiles well but its mean is off by about a percent, and the
+     * CUSUM is exponentially sensitive to its drift), rescaled to the configured mean when there is one.
+     */
+    EmpiricalDistribution nullDistribution() {
+        EmpiricalDistribution shape = EmpiricalDistribution.withExactTail(sketch, upperTail.sortedValues(),
+                perEvent.count());
+        double stretch = Math.sqrt(perEvent.variance() / shape.variance());
+        return shape.affine(perEvent.mean(), stretch).scaledBy(scale());
+    }
+
+    /** Mean loss per event under the null: the configured mean, or the reference period's unweighted mean. */
+    double perEventMean() {
+        return perEvent.mean() * scale();
+    }
+
+    /** Standard error of {@link #perEventMean()}, 0 for a configured mean. */
+    double perEventMeanStandardError() {
+        return isConfigured() ? 0.0 : Math.sqrt(perEvent.varianceOfMean());
+    }
+
+    private double scale() {
+        return isConfigured() ? configuredMean.getAsDouble() / weighted.mean() : 1.0;
+    }
+
+    LossMoments weighted() {
+        return weighted;
+    }
+
+    LossMoments perEvent() {
+        return perEvent;
+    }
+
+    KllDoublesSketch sketch() {
+        return sketch;
+    }
+
+    UpperTail upperTail() {
+        return upperTail;
+    }
+
+    OptionalDouble configuredMean() {
+        return configuredMean;
+    }
+}
