@@ -19,8 +19,8 @@ import dev.losswatch.events.LogBase;
 /**
  * Turns a {@link DriftMonitor} (reference period or baseline, detector statistics, both lifecycles) into
  * compact bytes and back, for a state store. The first byte is the format version; enums are stored by
- * name, so reordering their symbols cannot corrupt stored state. A learning monitor takes a few KB, a
- * monitoring one about 20 KB (the quantile sketch and the exact upper tail).
+ * name, so reordering their symbols cannot corrupt stored state. A monitor takes up to about 13 KB while
+ * learning and about 18 KB once monitoring, mostly the quantile sketch and the exact upper tail.
  */
 public final class AlertStateCodec {
     static final byte FORMAT_VERSION = 1;
@@ -48,19 +48,13 @@ public final class AlertStateCodec {
                 out.writeByte(LEARNING);
                 out.writeLong(reference.start().toEpochMilli());
                 out.writeLong(reference.lastSeen().toEpochMilli());
-                writeMoments(out, reference.weighted());
-                writeMoments(out, reference.perEvent());
-                writeSketch(out, reference.sketch());
-                writeTail(out, reference.upperTail());
+                writeSample(out, reference.sample());
             } else {
                 Baseline baseline = monitor.baseline().orElseThrow();
                 out.writeByte(MONITORING);
                 out.writeLong(baseline.referenceStart().toEpochMilli());
                 out.writeLong(baseline.referenceEnd().toEpochMilli());
-                writeMoments(out, baseline.weighted());
-                writeMoments(out, baseline.perEvent());
-                writeSketch(out, baseline.sketch());
-                writeTail(out, baseline.upperTail());
+                writeSample(out, baseline.sample());
                 writeNullableDouble(out, baseline.configuredMean().isPresent() ? baseline.configuredMean().getAsDouble() : null);
                 writeSequential(out, monitor.sequential());
             }
@@ -93,10 +87,10 @@ public final class AlertStateCodec {
             SequentialDetector sequential = null;
             if (phase == LEARNING) {
                 reference = new ReferencePeriod(Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
-                        readMoments(in), readMoments(in), readSketch(in), readTail(in));
+                        readSample(in));
             } else if (phase == MONITORING) {
                 baseline = new Baseline(Instant.ofEpochMilli(in.readLong()), Instant.ofEpochMilli(in.readLong()),
-                        readMoments(in), readMoments(in), readSketch(in), readTail(in), optional(readNullableDouble(in)));
+                        readSample(in), optional(readNullableDouble(in)));
                 sequential = readSequential(in);
             } else {
                 throw new IllegalArgumentException("unknown phase " + phase);
@@ -132,6 +126,17 @@ public final class AlertStateCodec {
                 readNullableString(in), readNullableDouble(in), readNullableString(in));
     }
 
+    private static void writeSample(DataOutputStream out, LossSample sample) throws IOException {
+        writeMoments(out, sample.weighted());
+        writeMoments(out, sample.perEvent());
+        writeSketch(out, sample.sketch());
+        writeDoubles(out, sample.upperTail().sortedValues());
+    }
+
+    private static LossSample readSample(DataInputStream in) throws IOException {
+        return new LossSample(readMoments(in), readMoments(in), readSketch(in), UpperTail.of(readDoubles(in)));
+    }
+
     private static void writeMoments(DataOutputStream out, LossMoments moments) throws IOException {
         out.writeLong(moments.count());
         out.writeDouble(moments.weightSum());
@@ -154,14 +159,6 @@ public final class AlertStateCodec {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
         return KllDoublesSketch.heapify(Memory.wrap(bytes));
-    }
-
-    private static void writeTail(DataOutputStream out, UpperTail tail) throws IOException {
-        writeDoubles(out, tail.sortedValues());
-    }
-
-    private static UpperTail readTail(DataInputStream in) throws IOException {
-        return UpperTail.of(readDoubles(in));
     }
 
     private static void writeSequential(DataOutputStream out, SequentialDetector detector) throws IOException {

@@ -3,9 +3,6 @@ package dev.losswatch.alert;
 import java.time.Instant;
 import java.util.OptionalDouble;
 
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
-
 /**
  * The frozen baseline of a model version (and slice): mean, spread and a quantile sketch of its loss in
  * the reference period, or a mean the user configured (from offline validation, say), in which case the
@@ -14,15 +11,14 @@ import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 public final class Baseline implements MeanEstimate {
     private final Instant referenceStart;
     private final Instant referenceEnd;
+    private final LossSample sample;
     private final LossMoments weighted;
     private final LossMoments perEvent;
-    private final KllDoublesSketch sketch;
-    private final UpperTail upperTail;
     private final OptionalDouble configuredMean;
 
-    Baseline(Instant referenceStart, Instant referenceEnd, LossMoments weighted, LossMoments perEvent,
-             KllDoublesSketch sketch, UpperTail upperTail, OptionalDouble configuredMean) {
-        if (perEvent.count() < 2 || sketch.isEmpty()) {
+    Baseline(Instant referenceStart, Instant referenceEnd, LossSample sample, OptionalDouble configuredMean) {
+        LossMoments perEvent = sample.perEvent();
+        if (perEvent.count() < 2) {
             throw new IllegalArgumentException("a baseline needs at least 2 events, got " + perEvent.count());
         }
         if (!(perEvent.mean() > 0)) {
@@ -31,10 +27,9 @@ public final class Baseline implements MeanEstimate {
         }
         this.referenceStart = referenceStart;
         this.referenceEnd = referenceEnd;
-        this.weighted = weighted;
+        this.sample = sample;
+        this.weighted = sample.weighted();
         this.perEvent = perEvent;
-        this.sketch = sketch;
-        this.upperTail = upperTail;
         this.configuredMean = configuredMean;
     }
 
@@ -65,8 +60,12 @@ public final class Baseline implements MeanEstimate {
         return weighted.standardDeviation();
     }
 
+    /**
+     * A quantile of the per-event loss in the reference period (rescaled to a configured mean): exact in the
+     * top 1,024 losses, from the sketch below them.
+     */
     public double quantile(double rank) {
-        return sketch.getQuantile(rank, QuantileSearchCriteria.INCLUSIVE) * scale();
+        return shape().quantile(rank) * scale();
     }
 
     public long referenceEvents() {
@@ -88,10 +87,13 @@ public final class Baseline implements MeanEstimate {
      * CUSUM is exponentially sensitive to its drift), rescaled to the configured mean when there is one.
      */
     EmpiricalDistribution nullDistribution() {
-        EmpiricalDistribution shape = EmpiricalDistribution.withExactTail(sketch, upperTail.sortedValues(),
-                perEvent.count());
+        EmpiricalDistribution shape = shape();
         double stretch = Math.sqrt(perEvent.variance() / shape.variance());
         return shape.affine(perEvent.mean(), stretch).scaledBy(scale());
+    }
+
+    private EmpiricalDistribution shape() {
+        return EmpiricalDistribution.withExactTail(sample.sketch(), sample.upperTail().sortedValues(), perEvent.count());
     }
 
     /** Mean loss per event under the null: the configured mean, or the reference period's unweighted mean. */
@@ -112,16 +114,8 @@ public final class Baseline implements MeanEstimate {
         return weighted;
     }
 
-    LossMoments perEvent() {
-        return perEvent;
-    }
-
-    KllDoublesSketch sketch() {
-        return sketch;
-    }
-
-    UpperTail upperTail() {
-        return upperTail;
+    LossSample sample() {
+        return sample;
     }
 
     OptionalDouble configuredMean() {

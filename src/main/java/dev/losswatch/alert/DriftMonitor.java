@@ -15,7 +15,9 @@ import dev.losswatch.events.DriftAlert;
  *
  * <p>Feed it every scored event in label-arrival order ({@link #onScored}) and every closed window of
  * this key ({@link #onWindow}); both return the alert transitions to publish. Detectors start when the
- * reference period ends; until then events only teach the baseline and windows are not judged.
+ * reference period ends; until then events only teach the baseline and windows are not judged. When the
+ * settings the sequential detector was calibrated with change, it is recalibrated from the frozen
+ * baseline at the next event.
  */
 public final class DriftMonitor {
     private AlertSubject subject;
@@ -49,8 +51,18 @@ public final class DriftMonitor {
                 new AlertLifecycle());
     }
 
-    /** One scored event, in label-arrival order; {@code time} is its stream time. */
+    /**
+     * One scored event, in label-arrival order; {@code time} is its stream time.
+     *
+     * @throws IllegalArgumentException if the loss is negative or not finite, or the weight not positive and
+     *                                  finite (scoring never produces such values; a caller should send the
+     *                                  record to the dead-letter topic)
+     */
     public List<DriftAlert> onScored(double loss, double weight, Instant time, AlertSettings settings) {
+        if (!(loss >= 0) || Double.isInfinite(loss) || !(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("a scored event for " + subject.describe() + " needs a finite loss >= 0"
+                    + " and a finite weight > 0, got loss=" + loss + ", weight=" + weight);
+        }
         if (baseline == null) {
             reference.add(loss, weight, time);
             if (reference.isComplete(settings)) {

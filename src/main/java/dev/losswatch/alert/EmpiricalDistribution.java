@@ -229,8 +229,4 @@ final class EmpiricalDistribution {
         }
         return low;
     }
-
-    int atoms() {
-        return values.length;
-    }
 }

@@ -20,9 +20,4 @@ import dev.losswatch.events.Detector;
 public record Evaluation(Detector detector, Verdict verdict, double observed, double baseline, double threshold,
                          double statistic, Instant windowStart, Instant windowEnd, Instant evidenceSince,
                          Instant timestamp, String finding) {
-
-    /** The observed mean relative to the baseline, minus one. */
-    public double relativeChange() {
-        return observed / baseline - 1;
-    }
 }

@@ -3,9 +3,6 @@ package dev.losswatch.alert;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
-
 /**
  * The reference period of a model version (and slice): the losses of its first events, learned until
  * the period is long enough by count, by stream time and by precision, then frozen into a {@link Baseline}.
@@ -16,46 +13,38 @@ import org.apache.datasketches.memory.Memory;
  * therefore learns for longer than the 20,000-event minimum.
  */
 public final class ReferencePeriod {
-    static final int SKETCH_K = 400;
-
     private final Instant start;
     private Instant lastSeen;
-    /** Importance-weighted moments, for the window test (windows are weighted means). */
-    private final LossMoments weighted;
-    /** One observation per labelled event, for the sequential detector and the sketch. */
-    private final LossMoments perEvent;
-    private final KllDoublesSketch sketch;
-    private final UpperTail upperTail;
+    private final LossSample sample;
 
     public ReferencePeriod(Instant start) {
-        this(start, start, new LossMoments(), new LossMoments(), KllDoublesSketch.newHeapInstance(SKETCH_K),
-                new UpperTail());
+        this(start, start, LossSample.empty());
     }
 
-    ReferencePeriod(Instant start, Instant lastSeen, LossMoments weighted, LossMoments perEvent, KllDoublesSketch sketch,
-                    UpperTail upperTail) {
+    ReferencePeriod(Instant start, Instant lastSeen, LossSample sample) {
         this.start = start;
         this.lastSeen = lastSeen;
-        this.weighted = weighted;
-        this.perEvent = perEvent;
-        this.sketch = sketch;
-        this.upperTail = upperTail;
+        this.sample = sample;
     }
 
     /** Learns one scored event; {@code time} is its stream time. */
     public void add(double loss, double weight, Instant time) {
-        weighted.add(loss, weight);
-        perEvent.add(loss);
-        sketch.update(loss);
-        upperTail.add(loss);
+        sample.add(loss, weight);
         if (time.isAfter(lastSeen)) {
             lastSeen = time;
         }
     }
 
-    /** Whether the period may end now: enough events, enough time, and a precise enough mean (or the cap reached). */
+    /**
+     * Whether the period may end now: enough events, enough time, and a precise enough mean (or the cap
+     * reached). Never while every loss so far was the same: a baseline without spread cannot calibrate a
+     * detector, so a version whose loss does not vary keeps learning.
+     */
     public boolean isComplete(AlertSettings settings) {
-        long count = perEvent.count();
+        long count = count();
+        if (!(sample.perEvent().variance() > 0)) {
+            return false;
+        }
         if (count >= settings.referenceMaxEvents()) {
             return true;
         }
@@ -66,15 +55,14 @@ public final class ReferencePeriod {
 
     /** Standard error of the per-event mean as a fraction of it. */
     public double relativeStandardError() {
+        LossMoments perEvent = sample.perEvent();
         double mean = perEvent.mean();
         return mean > 0 ? Math.sqrt(perEvent.varianceOfMean()) / mean : Double.POSITIVE_INFINITY;
     }
 
-    /** Freezes what was learned; {@code configuredMean}, when present, replaces the learned mean. */
+    /** Freezes what was learned; a configured baseline in {@code settings} replaces the learned mean. */
     public Baseline freeze(AlertSettings settings) {
-        return new Baseline(start, lastSeen, weighted.copy(), perEvent.copy(),
-                KllDoublesSketch.heapify(Memory.wrap(sketch.toByteArray())), upperTail.copy(),
-                settings.configuredBaseline());
+        return new Baseline(start, lastSeen, sample.copy(), settings.configuredBaseline());
     }
 
     public Instant start() {
@@ -86,22 +74,10 @@ public final class ReferencePeriod {
     }
 
     public long count() {
-        return perEvent.count();
+        return sample.perEvent().count();
     }
 
-    LossMoments weighted() {
-        return weighted;
-    }
-
-    LossMoments perEvent() {
-        return perEvent;
-    }
-
-    KllDoublesSketch sketch() {
-        return sketch;
-    }
-
-    UpperTail upperTail() {
-        return upperTail;
+    LossSample sample() {
+        return sample;
     }
 }

@@ -81,9 +81,9 @@ public final class SequentialDetector {
 
     /** A detector with all statistics at 0, calibrated from the baseline and the settings. */
     public static SequentialDetector calibrate(Baseline baseline, AlertSettings settings) {
-        EmpiricalDistribution nullDistribution = baseline.nullDistribution();
-        double cap = nullDistribution.quantile(settings.winsorizeQuantile());
-        EmpiricalDistribution capped = nullDistribution.clippedAt(cap);
+        // the cap is an exact quantile of the reference losses, the distribution it clips has their exact moments
+        double cap = baseline.quantile(settings.winsorizeQuantile());
+        EmpiricalDistribution capped = baseline.nullDistribution().clippedAt(cap);
         double mean = baseline.perEventMean();
         double standardError = baseline.perEventMeanStandardError();
         double material = settings.minRelativeIncrease();

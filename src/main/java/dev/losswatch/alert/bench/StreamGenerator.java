@@ -137,14 +137,6 @@ public final class StreamGenerator implements Iterator<SimulatedEvent> {
         }
     }
 
-    public Scenario scenario() {
-        return scenario;
-    }
-
-    public Timing timing() {
-        return timing;
-    }
-
     @Override
     public boolean hasNext() {
         return next < scenario.events();
