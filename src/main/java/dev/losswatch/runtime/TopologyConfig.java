@@ -1,5 +1,6 @@
 package dev.losswatch.runtime;
 
+import dev.losswatch.alert.AlertConfiguration;
 import dev.losswatch.events.LogBase;
 import dev.losswatch.join.JoinSettings;
 import dev.losswatch.scoring.ModelScoring;
@@ -24,13 +25,23 @@ public final class TopologyConfig {
     public static TopologySettings settings(LosswatchConfig config) {
         return new TopologySettings(topics(config), config.getBoolean(Setting.INPUT_REKEY),
                 config.getInt(Setting.INPUT_MAX_CLASSES), scoring(config), join(config), windows(config),
-                new SliceSettings(config.getList(Setting.SLICE_ATTRIBUTES), config.getInt(Setting.SLICE_MAX_VALUES)));
+                new SliceSettings(config.getList(Setting.SLICE_ATTRIBUTES), config.getInt(Setting.SLICE_MAX_VALUES)),
+                alerts(config));
     }
 
     static Topics topics(LosswatchConfig config) {
         return new Topics(config.get(Setting.TOPIC_PREDICTIONS), config.get(Setting.TOPIC_LABELS),
                 config.get(Setting.TOPIC_SCORED), config.get(Setting.TOPIC_WINDOWS), config.get(Setting.TOPIC_ALERTS),
                 config.get(Setting.TOPIC_UNLABELED), config.get(Setting.TOPIC_DLQ));
+    }
+
+    /** The {@code alerts.*} keys, read by the alert stage itself (docs/alerts.md lists them with their defaults). */
+    static AlertConfiguration alerts(LosswatchConfig config) {
+        Map<String, String> alertKeys = new HashMap<>();
+        for (String key : config.keysStartingWith("alerts.")) {
+            alertKeys.put(key, config.raw(key));
+        }
+        return AlertConfiguration.from(alertKeys);
     }
 
     static JoinSettings join(LosswatchConfig config) {

@@ -14,6 +14,7 @@ import dev.losswatch.window.WindowInput;
 import dev.losswatch.window.WindowKey;
 import dev.losswatch.window.WindowOutputs;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +28,14 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * losswatch's topology, built by one plain function from its settings:
  * <pre>
  * predictions ─ validate ─┐                       ┌─> scored
  *                         ├─ join ─ score ────────┤
- * labels ────── validate ─┘    │                  └─> windows, alerts
+ * labels ────── validate ─┘    │                  └─> by model ─> windows ─> drift detection ─> alerts
  *                              ├─> unlabeled (horizon passed)
  *                              └─> dead letters (orphan labels)
  * </pre>
@@ -108,6 +110,26 @@ public final class LosswatchTopology {
         windows.results()
                 .peek((modelId, window) -> windowMetrics.record(window), Named.as("losswatch-window-metrics"))
                 .to(topics.windows(), Produced.with(Serdes.String(), serdes.lossWindow()).withName("losswatch-windows-sink"));
+
+        // drift detection: per-event losses in label-arrival order, and closed windows of the smallest size
+        KStream<String, DetectDrift.Input> alertEvents = byModel.flatMapValues(
+                event -> event instanceof ModelEvent.Scored scoredEvent
+                        ? List.<DetectDrift.Input>of(new DetectDrift.Input.Scored(scoredEvent.scored()))
+                        : List.<DetectDrift.Input>of(),
+                Named.as("losswatch-alert-events"));
+        KStream<String, DetectDrift.Input> alertWindows = windows.results()
+                .mapValues(window -> (DetectDrift.Input) new DetectDrift.Input.Window(window), Named.as("losswatch-alert-windows"));
+        List<String> alertStores = new ArrayList<>();
+        for (StoreBuilder<?> store : DetectDrift.storeBuilders(settings.inMemoryStores(), serdes.driftAlert())) {
+            builder.addStateStore(store);
+            alertStores.add(store.name());
+        }
+        long judgedWindowMs = settings.windows().sizes().get(0).toMillis();
+        DetectDrift.AlertMetrics alertMetrics = new DetectDrift.AlertMetrics(meters);
+        alertEvents.merge(alertWindows, Named.as("losswatch-alert-inputs"))
+                .process(() -> new DetectDrift(settings.alerts(), judgedWindowMs, alertMetrics),
+                        Named.as("losswatch-detect-drift"), alertStores.toArray(String[]::new))
+                .to(topics.alerts(), Produced.with(Serdes.String(), serdes.driftAlert()).withName("losswatch-alerts-sink"));
         join.unlabeled().to(topics.unlabeled(),
                 Produced.with(Serdes.String(), serdes.prediction()).withName("losswatch-unlabeled-sink"));
         Counter orphans = DeadLetters.counter(meters, DlqReason.ORPHAN_LABEL);
