@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.losswatch.events.DeadLetterHeaders;
 import dev.losswatch.events.DlqReason;
+import dev.losswatch.events.DriftAlert;
 import dev.losswatch.events.EventJson;
 import dev.losswatch.events.EventSerdes;
 import dev.losswatch.events.Label;
@@ -65,10 +66,12 @@ public final class Backtest implements AutoCloseable {
     private final TestOutputTopic<String, LossWindow> windowsOut;
     private final TestOutputTopic<String, Prediction> unlabeledOut;
     private final TestOutputTopic<byte[], byte[]> deadLettersOut;
+    private final TestOutputTopic<String, DriftAlert> alertsOut;
     private final BufferedWriter scoredFile;
     private final BufferedWriter windowsFile;
     private final BufferedWriter unlabeledFile;
     private final BufferedWriter deadLettersFile;
+    private final BufferedWriter alertsFile;
     private final Summary summary = new Summary();
     private long wallClock;
 
@@ -87,6 +90,7 @@ public final class Backtest implements AutoCloseable {
         long pendingPredictions;
         long pendingLabels;
         long finalWindows;
+        long alerts;
 
         /** Each scored event and each rejected pair used two input records; every other outcome one. */
         public boolean balanced() {
@@ -114,10 +118,10 @@ public final class Backtest implements AutoCloseable {
         public String toString() {
             return String.format("in=%d (predictions=%d labels=%d) scored=%d unlabeled=%d dlq=%d (malformed lines=%d, "
                             + "rejected pairs=%d) duplicates=%d (predictions=%d labels=%d) conflicts=%d pending=%d "
-                            + "(predictions=%d labels=%d) final windows=%d books %s",
+                            + "(predictions=%d labels=%d) final windows=%d alert transitions=%d books %s",
                     predictions + labels, predictions, labels, scored, unlabeled, deadLetters, malformedLines,
                     rejectedPairs, duplicatePredictions + duplicateLabels, duplicatePredictions, duplicateLabels,
-                    conflicts, pendingPredictions + pendingLabels, pendingPredictions, pendingLabels, finalWindows,
+                    conflicts, pendingPredictions + pendingLabels, pendingPredictions, pendingLabels, finalWindows, alerts,
                     balanced() ? "balance" : "DO NOT BALANCE");
         }
     }
@@ -145,10 +149,12 @@ public final class Backtest implements AutoCloseable {
         this.windowsOut = driver.createOutputTopic(topics.windows(), keys, serdes.lossWindow().deserializer());
         this.unlabeledOut = driver.createOutputTopic(topics.unlabeled(), keys, serdes.prediction().deserializer());
         this.deadLettersOut = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.alertsOut = driver.createOutputTopic(topics.alerts(), keys, serdes.driftAlert().deserializer());
         this.scoredFile = writer("scored.jsonl");
         this.windowsFile = writer("windows.jsonl");
         this.unlabeledFile = writer("unlabeled.jsonl");
         this.deadLettersFile = writer("dlq.jsonl");
+        this.alertsFile = writer("alerts.jsonl");
     }
 
     private BufferedWriter writer(String name) throws IOException {
@@ -278,6 +284,10 @@ public final class Backtest implements AutoCloseable {
             summary.unlabeled++;
             write(unlabeledFile, EventJson.toJson(record.value()));
         }
+        for (TestRecord<String, DriftAlert> record : alertsOut.readRecordsToList()) {
+            summary.alerts++;
+            write(alertsFile, EventJson.toJson(record.value()));
+        }
         for (TestRecord<byte[], byte[]> record : deadLettersOut.readRecordsToList()) {
             summary.deadLetters++;
             String reason = DeadLetterHeaders.read(record.headers(), DeadLetterHeaders.REASON);
@@ -329,7 +339,7 @@ public final class Backtest implements AutoCloseable {
     @Override
     public void close() throws IOException {
         driver.close();
-        for (BufferedWriter file : List.of(scoredFile, windowsFile, unlabeledFile, deadLettersFile)) {
+        for (BufferedWriter file : List.of(scoredFile, windowsFile, unlabeledFile, deadLettersFile, alertsFile)) {
             file.close();
         }
     }

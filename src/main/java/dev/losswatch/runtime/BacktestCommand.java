@@ -12,7 +12,8 @@ import picocli.CommandLine.Model.CommandSpec;
         mixinStandardHelpOptions = true,
         description = {"Replays predictions and labels (JSON Lines, one event per line, in the JSON form of 'score')",
                 "through losswatch's topology in timestamp order, and writes scored.jsonl, windows.jsonl (final",
-                "values), unlabeled.jsonl and dlq.jsonl to --out, then prints where every input record went."})
+                "values), unlabeled.jsonl, dlq.jsonl and alerts.jsonl to --out, then prints where every input",
+                "record went."})
 public final class BacktestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
