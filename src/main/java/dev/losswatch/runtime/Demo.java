@@ -112,6 +112,11 @@ final class Demo implements AutoCloseable {
         settings.put(Setting.JOIN_HORIZON.key(), "2m");
         settings.put(Setting.JOIN_LABEL_WAIT.key(), "1m");
         settings.put("commit.interval.ms", "500");
+        // a baseline learned in the first minute instead of the first hour, so the regression meets a frozen one
+        settings.put("alerts.reference.min-events", "3000");
+        settings.put("alerts.reference.min-duration", "45s");
+        settings.put("alerts.reference.max-relative-error", "0.05");
+        settings.put("alerts.reference.max-events", "6000");
         return Map.copyOf(settings);
     }
 
