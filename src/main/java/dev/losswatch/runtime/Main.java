@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "losswatch 0.1.0",
         description = "Watches the cross-entropy of live ML models on Kafka.",
-        subcommands = {ScoreCommand.class, RunCommand.class, BacktestCommand.class, DemoCommand.class})
+        subcommands = {ScoreCommand.class, RunCommand.class, BacktestCommand.class, DemoCommand.class, GenerateCommand.class})
 public final class Main {
     private Main() {
     }
