@@ -60,12 +60,6 @@ public record AlertSettings(
         return AlertConfiguration.defaults().forModel("");
     }
 
-    public AlertSettings withConfiguredBaseline(double meanLoss) {
-        return new AlertSettings(minRelativeIncrease, expectedEventsBetweenFalseAlarms, fireAfter, resolveAfter, cooldown,
-                referenceMinEvents, referenceMinDuration, referenceMaxRelativeError, referenceMaxEvents, windowMinEvents,
-                winsorizeQuantile, OptionalDouble.of(meanLoss));
-    }
-
     /**
      * Events per false alarm the sequential detector is calibrated to: three quarters of the budget. The
      * window test gets the other quarter as its per-window significance level, and needs {@link #fireAfter}

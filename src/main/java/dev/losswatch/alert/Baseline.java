@@ -68,6 +68,7 @@ public final class Baseline implements MeanEstimate {
         return shape().quantile(rank) * scale();
     }
 
+    /** Events the reference period learned from. */
     public long referenceEvents() {
         return perEvent.count();
     }

@@ -1,6 +1,5 @@
 package dev.losswatch.alert.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -302,7 +301,7 @@ public final class DetectionBenchmark {
                 + "%d threads, %.0f s%n", seeds, quietSeeds, quiet, threads, (System.nanoTime() - started) / 1e9);
     }
 
-    private static String require(String option, String value) throws IOException {
+    private static String require(String option, String value) {
         if (value == null) {
             throw new IllegalArgumentException(option + " needs a value");
         }

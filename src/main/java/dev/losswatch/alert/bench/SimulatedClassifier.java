@@ -57,19 +57,6 @@ public final class SimulatedClassifier {
         return classes - 1;
     }
 
-    /** Softmax cross-entropy in nats of float logits against a class index: logsumexp(z) − z_label. */
-    public static double crossEntropy(float[] logits, int label) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        for (float logit : logits) {
-            sum += Math.exp(logit - max);
-        }
-        return max + Math.log(sum) - logits[label];
-    }
-
     /**
      * Expected cross-entropy over the fixed solving sample when predictions have {@code sharpness} and
      * labels are drawn with {@code temperature}: E_g[Σ_i q_i · (−ln p_i)], exact given each g.

@@ -17,7 +17,7 @@ import dev.losswatch.events.Prediction;
  * @param labelTimeMillis      when the label arrives (later)
  * @param logits               the prediction's logits (float32, as on the wire)
  * @param label                the true class
- * @param loss                 softmax cross-entropy of the logits against the label, in nats
+ * @param loss                 the event's cross-entropy as losswatch scores it ({@code dev.losswatch.scoring}), in nats
  * @param changed              whether the prediction falls after the scenario's change point
  */
 public record SimulatedEvent(long index, long predictionTimeMillis, long labelTimeMillis, float[] logits, int label,

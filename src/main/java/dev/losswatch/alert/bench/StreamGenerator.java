@@ -8,6 +8,12 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.losswatch.events.OutputType;
+import dev.losswatch.scoring.CrossEntropy;
+import dev.losswatch.scoring.ScoreResult;
+import dev.losswatch.scoring.ScoringSettings;
+import dev.losswatch.scoring.Target;
+
 /**
  * A seeded stream of predictions and labels from a simulated calibrated classifier following a
  * {@link Scenario}: one prediction every {@code spacing} of simulated time, each label arriving a
@@ -45,6 +51,8 @@ public final class StreamGenerator implements Iterator<SimulatedEvent> {
     private final long seed;
     private SplittableRandom random;
     private final double[] scratch;
+    private final Target target = new Target();
+    private final ScoreResult scored = new ScoreResult();
     private final long startMillis;
     private final long spacingMillis;
     private final long delaySpanMillis;
@@ -162,7 +170,15 @@ public final class StreamGenerator implements Iterator<SimulatedEvent> {
         long predictionTime = startMillis + index * spacingMillis;
         long labelTime = predictionTime + timing.minLabelDelay().toMillis()
                 + (delaySpanMillis > 0 ? random.nextLong(delaySpanMillis + 1) : 0);
-        return new SimulatedEvent(index, predictionTime, labelTime, logits, label,
-                SimulatedClassifier.crossEntropy(logits, label), changed);
+        return new SimulatedEvent(index, predictionTime, labelTime, logits, label, crossEntropy(logits, label), changed);
+    }
+
+    /** The loss as losswatch scores it: the production cross-entropy, in nats. */
+    private double crossEntropy(float[] logits, int label) {
+        target.setClassIndex(label);
+        if (!CrossEntropy.score(OutputType.LOGITS, logits, logits.length, target, ScoringSettings.DEFAULTS, scored)) {
+            throw new IllegalStateException("a simulated prediction failed scoring: " + scored.invalidReason());
+        }
+        return scored.loss();
     }
 }
