@@ -40,7 +40,6 @@ final class HttpApi implements AutoCloseable {
     static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     static final String JSON_CONTENT_TYPE = "application/json";
     /** Says why an answer is emptier than asked for, e.g. /api/alerts on a topology without alerts. */
-    static final String NOTE_HEADER = "X-Losswatch-Note";
 
     /** Scrapes, probes and queries are short; a few threads keep a slow peer from blocking the probes. */
     private static final int THREADS = 4;
@@ -202,12 +201,7 @@ final class HttpApi implements AutoCloseable {
                 return Response.json(200, queries.models(localOnly(parameters)));
             case "/api/alerts":
                 allowOnly(parameters, path, Set.of("local"));
-                boolean localAlerts = localOnly(parameters);
-                if (!queries.hasAlertStates()) {
-                    return Response.json(200, EventJson.MAPPER.createArrayNode(), Map.of(NOTE_HEADER, "this losswatch has "
-                            + "no alert stage (no store " + InteractiveQueries.ALERT_STATES_STORE + "): there are no alert states"));
-                }
-                return Response.json(200, queries.alerts(localAlerts));
+                return Response.json(200, queries.alerts(localOnly(parameters)));
             default:
                 break;
         }

@@ -1,5 +1,6 @@
 package dev.losswatch.runtime;
 
+import dev.losswatch.topology.LosswatchTopology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -46,7 +47,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class InteractiveQueries {
     /** Current alert state per {@code model|version|sliceKey|sliceValue|detector}: {@code KeyValueStore<String, DriftAlert>}. */
-    static final String ALERT_STATES_STORE = "losswatch-alert-states";
+    static final String ALERT_STATES_STORE = LosswatchTopology.ALERT_STATES_STORE;
     static final String WINDOWS_STORE = LossWindows.storeName(LossWindows.DEFAULT_NAME);
     /** The window range a query gets when it names no start. */
     static final Duration DEFAULT_RANGE = Duration.ofHours(1);
@@ -95,11 +96,6 @@ final class InteractiveQueries {
         this.clock = clock;
     }
 
-    /** False while the topology has no alert stage: {@link #alerts} would have nothing to read. */
-    boolean hasAlertStates() {
-        return local.exists(ALERT_STATES_STORE);
-    }
-
     /** {@code [{"modelId": ..., "versions": [...]}]}, sorted, from the windows in the stores. */
     ArrayNode models(boolean localOnly) {
         Map<String, Set<String>> versionsByModel = new TreeMap<>();
@@ -119,7 +115,7 @@ final class InteractiveQueries {
         return merged(gather(WINDOWS_STORE, () -> localWindows(modelId, query), peerPath, localOnly), WINDOW_ORDER);
     }
 
-    /** Every current alert state, as {@code EventJson} {@code DriftAlert}s; only when {@link #hasAlertStates()}. */
+    /** Every current alert state, as {@code EventJson} {@code DriftAlert}s. */
     ArrayNode alerts(boolean localOnly) {
         return merged(gather(ALERT_STATES_STORE, this::localAlerts, "/api/alerts?local=true", localOnly), ALERT_ORDER);
     }

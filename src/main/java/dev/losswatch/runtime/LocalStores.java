@@ -36,11 +36,6 @@ final class LocalStores {
         }
     }
 
-    /** Whether the topology has a store of this name at all. */
-    boolean exists(String storeName) {
-        return subtopologyOfStore.containsKey(storeName);
-    }
-
     /**
      * The local partitions of the store, in partition order.
      *

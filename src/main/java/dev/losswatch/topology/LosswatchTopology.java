@@ -46,6 +46,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 public final class LosswatchTopology {
     public static final String PREDICTIONS_SOURCE = "losswatch-predictions-source";
     public static final String LABELS_SOURCE = "losswatch-labels-source";
+    /** Queryable: the latest transition of every alert, keyed {@code model|version|sliceKey|sliceValue|detector}. */
+    public static final String ALERT_STATES_STORE = DetectDrift.STATES_STORE;
 
     private LosswatchTopology() {
     }

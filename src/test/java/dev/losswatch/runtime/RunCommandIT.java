@@ -50,7 +50,6 @@ class RunCommandIT {
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final Duration RESULTS = Duration.ofSeconds(60);
     private static final Path QUERIED_METRICS = Path.of("deploy/queried-metrics.txt");
-    private static final String ALERT_METRICS_PREFIX = "losswatch_alert_";
 
     private final EmbeddedKafka kafka;
     private final KafkaTestClient client;
@@ -207,7 +206,7 @@ class RunCommandIT {
                     response -> response.statusCode() == 200 && scoredCount(HttpTestClient.json(response)) == 20));
             assertThat(churnWindows).allSatisfy(window -> assertThat(window.path("windowSizeMs").asLong()).isEqualTo(1000));
 
-            assertThat(exportedMetricNames(http)).containsAll(requiredMetricNames(http));
+            assertThat(exportedMetricNames(http)).containsAll(requiredMetricNames());
             assertThat(run.stop()).as("exit code after a requested stop; stderr: %s", run.err()).isZero();
         }
     }
@@ -247,13 +246,11 @@ class RunCommandIT {
         return StreamSupport.stream(windows.spliterator(), false).mapToLong(window -> window.path("count").asLong()).sum();
     }
 
-    /** The names of the metrics that deploy/ queries; the alert metrics only once losswatch has an alert stage. */
-    private static Set<String> requiredMetricNames(HttpTestClient http) throws IOException {
-        boolean alertStage = http.get("/api/alerts").headers().firstValue(HttpApi.NOTE_HEADER).isEmpty();
+    /** The names of every metric that the dashboard and the rules in deploy/ query. */
+    private static Set<String> requiredMetricNames() throws IOException {
         return Files.readAllLines(QUERIED_METRICS).stream()
                 .map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                .filter(line -> alertStage || !line.startsWith(ALERT_METRICS_PREFIX))
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
