@@ -182,8 +182,13 @@ public final class AlertConfiguration {
         return Long.parseLong(text.replace("_", ""));
     }
 
-    /** ISO-8601 ({@code PT30M}) or a number with a unit: {@code 500ms}, {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. */
-    static Duration parseDuration(String text) {
+    /**
+     * The one duration syntax of losswatch's settings: ISO-8601 ({@code PT30M}) or a number with a unit:
+     * {@code 500ms}, {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d}. The runtime configuration parses with it too.
+     *
+     * @throws IllegalArgumentException or {@link java.time.format.DateTimeParseException} when it is not one
+     */
+    public static Duration parseDuration(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.startsWith("p")) {
             return Duration.parse(text);

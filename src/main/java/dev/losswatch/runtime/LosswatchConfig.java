@@ -1,5 +1,6 @@
 package dev.losswatch.runtime;
 
+import dev.losswatch.alert.AlertConfiguration;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class LosswatchConfig {
     private static final String ENV_PREFIX = "LOSSWATCH_";
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SECRET_KEY = Pattern.compile(".*(password|secret|jaas|token|user\\.info|credentials).*");
 
     private final Map<String, String> values;
@@ -151,26 +150,9 @@ public final class LosswatchConfig {
 
     /** ISO-8601 ({@code PT10S}, {@code P7D}) or a short form: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 7d}. */
     public static Duration parseDuration(String key, String text) {
-        String trimmed = text.trim();
-        Matcher shortForm = SHORT_DURATION.matcher(trimmed);
-        if (shortForm.matches()) {
-            long amount = Long.parseLong(shortForm.group(1));
-            switch (shortForm.group(2)) {
-                case "ms":
-                    return Duration.ofMillis(amount);
-                case "s":
-                    return Duration.ofSeconds(amount);
-                case "m":
-                    return Duration.ofMinutes(amount);
-                case "h":
-                    return Duration.ofHours(amount);
-                default:
-                    return Duration.ofDays(amount);
-            }
-        }
         try {
-            return Duration.parse(trimmed);
-        } catch (DateTimeParseException e) {
+            return AlertConfiguration.parseDuration(text.trim());
+        } catch (IllegalArgumentException | DateTimeParseException e) {
             throw invalid(key, text, "a duration such as 10s, 5m, 1h, 7d or ISO-8601 PT10S");
         }
     }
